@@ -1,0 +1,239 @@
+/** Creates a root CA and, by default, an intermediate CA signed by it. */
+import { join } from 'node:path';
+import { stateError, usageError } from '../errors.js';
+import { exists, KEY_MODE, writeFileAtomic } from '../fs/atomic-write.js';
+import { rm } from 'node:fs/promises';
+import {
+  certificatePem,
+  randomSerial,
+  signCertificate,
+  type CertificateTemplate,
+} from '../pki/certificate.js';
+import {
+  authorityKeyIdentifier,
+  basicConstraints,
+  keyIdentifier,
+  keyUsage,
+  nameConstraints,
+  subjectKeyIdentifier,
+  type Extension,
+} from '../pki/extensions.js';
+import type { KeyType } from '../pki/key-types.js';
+import { exportPrivateKey, generateKey, subjectPublicKeyInfo, type KeyPair } from '../pki/keys.js';
+import { encodeName } from '../pki/name.js';
+import { CA_FILES, type CaMeta } from './ca-dir.js';
+
+/** Options for creating a CA; durations in milliseconds. */
+export interface CreateCaOptions {
+  dir: string;
+  name: string;
+  organization?: string;
+  trustDomain: string;
+  keyType: KeyType;
+  rootTtl: number;
+  intermediateTtl: number;
+  intermediate: boolean;
+  permitDns: string[];
+  permitUri: string[];
+  passphrase?: string;
+  force: boolean;
+  now: Date;
+}
+
+/** A summary of one CA certificate that was written. */
+export interface CreatedCert {
+  subject: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  certFile: string;
+  keyFile: string;
+}
+
+/** What init produced. */
+export interface CreatedCa {
+  dir: string;
+  meta: CaMeta;
+  root: CreatedCert;
+  intermediate?: CreatedCert;
+  trustBundle: string;
+  files: string[];
+}
+
+/** Clock-skew margin: CA certificates are valid from a few minutes in the past. */
+const BACKDATE_MS = 5 * 60_000;
+
+/**
+ * Creates the CA material and writes it; refuses to touch an existing CA
+ * unless `force` is set.
+ * @throws MtlsError USAGE_INVALID_VALUE, REFUSE_OVERWRITE or WRITE_FAILED.
+ */
+export async function createCa(options: CreateCaOptions): Promise<CreatedCa> {
+  validateCaOptions(options);
+  const o = options;
+  const paths = Object.fromEntries(
+    Object.entries(CA_FILES).map(([k, f]) => [k, join(o.dir, f)]),
+  ) as Record<keyof typeof CA_FILES, string>;
+  const existing = await existingCaFiles(paths);
+  if (existing.length > 0 && !o.force) {
+    throw stateError(
+      'REFUSE_OVERWRITE',
+      `a CA already exists in ${o.dir} (${existing.join(', ')}); nothing was changed`,
+      `use it as it is, choose another --dir, or replace it with: mtlsctl init --dir ${o.dir} --force`,
+    );
+  }
+
+  const [rootKey, interKey] = await Promise.all([
+    generateKey(o.keyType),
+    o.intermediate ? generateKey(o.keyType) : undefined,
+  ]);
+  const notBefore = new Date(o.now.getTime() - BACKDATE_MS);
+  const rootSubject = encodeName({ commonName: o.name, organization: o.organization });
+  const rootSpki = subjectPublicKeyInfo(rootKey.publicKey);
+  const rootId = keyIdentifier(rootSpki);
+  const rootNotAfter = new Date(o.now.getTime() + o.rootTtl);
+  const rootTemplate: CertificateTemplate = {
+    serial: randomSerial(),
+    issuer: rootSubject,
+    subject: rootSubject,
+    notBefore,
+    notAfter: rootNotAfter,
+    subjectPublicKeyInfo: rootSpki,
+    extensions: caExtensions(rootId, rootId),
+  };
+  const rootDer = signCertificate(rootTemplate, rootKey.privateKey);
+
+  const meta: CaMeta = {
+    schemaVersion: 1,
+    name: o.name,
+    ...(o.organization ? { organization: o.organization } : {}),
+    trustDomain: o.trustDomain,
+    keyType: o.keyType,
+    issuer: o.intermediate ? 'intermediate' : 'root',
+    encrypted: o.passphrase !== undefined,
+    createdAt: o.now.toISOString(),
+    permitted: { dns: o.permitDns, uri: o.permitUri.map(uriConstraintHost) },
+  };
+  const writes: Array<[string, string, number?]> = [
+    [paths.rootCert, certificatePem(rootDer)],
+    [paths.rootKey, exportPrivateKey(rootKey.privateKey, o.passphrase), KEY_MODE],
+    [paths.trustBundle, certificatePem(rootDer)],
+  ];
+  const result: CreatedCa = {
+    dir: o.dir,
+    meta,
+    root: summarise(rootTemplate, o.name, paths.rootCert, paths.rootKey),
+    trustBundle: paths.trustBundle,
+    files: [],
+  };
+
+  if (interKey) {
+    const inter = intermediateTemplate(o, interKey, rootSubject, rootId, notBefore, rootNotAfter);
+    writes.push(
+      [paths.intermediateCert, certificatePem(signCertificate(inter, rootKey.privateKey))],
+      [paths.intermediateKey, exportPrivateKey(interKey.privateKey, o.passphrase), KEY_MODE],
+    );
+    result.intermediate = summarise(inter, intermediateName(o.name), paths.intermediateCert, paths.intermediateKey);
+  } else {
+    await rm(paths.intermediateCert, { force: true });
+    await rm(paths.intermediateKey, { force: true });
+  }
+  // ca.json goes last: a CA directory without it is never taken for a whole CA.
+  writes.push([paths.meta, JSON.stringify(meta, null, 2) + '\n']);
+  for (const [path, data, mode] of writes) await writeFileAtomic(path, data, mode);
+  result.files = writes.map(([path]) => path);
+  return result;
+}
+
+function intermediateTemplate(
+  o: CreateCaOptions,
+  key: KeyPair,
+  rootSubject: Buffer,
+  rootId: Buffer,
+  notBefore: Date,
+  rootNotAfter: Date,
+): CertificateTemplate {
+  const spki = subjectPublicKeyInfo(key.publicKey);
+  const extensions = caExtensions(keyIdentifier(spki), rootId, 0);
+  if (o.permitDns.length > 0 || o.permitUri.length > 0) {
+    extensions.push(nameConstraints({ dns: o.permitDns, uri: o.permitUri.map(uriConstraintHost) }));
+  }
+  const notAfter = new Date(Math.min(o.now.getTime() + o.intermediateTtl, rootNotAfter.getTime()));
+  return {
+    serial: randomSerial(),
+    issuer: rootSubject,
+    subject: encodeName({ commonName: intermediateName(o.name), organization: o.organization }),
+    notBefore,
+    notAfter,
+    subjectPublicKeyInfo: spki,
+    extensions,
+  };
+}
+
+/** The extensions of a CA certificate (RFC 5280 4.2.1.9 and 4.2.1.3). */
+function caExtensions(subjectId: Buffer, authorityId: Buffer, pathLength?: number): Extension[] {
+  return [
+    basicConstraints(true, pathLength),
+    keyUsage(['keyCertSign', 'cRLSign']),
+    subjectKeyIdentifier(subjectId),
+    authorityKeyIdentifier(authorityId),
+  ];
+}
+
+/** The intermediate's common name, derived from the root's. */
+export function intermediateName(rootName: string): string {
+  return `${rootName} Intermediate`;
+}
+
+function summarise(t: CertificateTemplate, cn: string, certFile: string, keyFile: string): CreatedCert {
+  return {
+    subject: `CN=${cn}`,
+    serial: t.serial.toString('hex'),
+    notBefore: t.notBefore.toISOString(),
+    notAfter: t.notAfter.toISOString(),
+    certFile,
+    keyFile,
+  };
+}
+
+async function existingCaFiles(paths: Record<keyof typeof CA_FILES, string>): Promise<string[]> {
+  const candidates = [paths.meta, paths.rootCert, paths.rootKey, paths.intermediateCert, paths.intermediateKey];
+  const found: string[] = [];
+  for (const p of candidates) if (await exists(p)) found.push(p.slice(p.lastIndexOf('/') + 1));
+  return found;
+}
+
+const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const TRUST_DOMAIN = /^[a-z0-9._-]{1,255}$/;
+
+/** The host part of a URI name constraint: RFC 5280 4.2.1.10 constrains URIs by host. */
+export function uriConstraintHost(value: string): string {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)\/?$/i.exec(value);
+  return (m ? m[1]! : value).toLowerCase();
+}
+
+/** @throws MtlsError USAGE_INVALID_VALUE for the first option that is wrong. */
+function validateCaOptions(o: CreateCaOptions): void {
+  if (o.name.trim() === '' || o.name.length > 64) {
+    throw usageError('USAGE_INVALID_VALUE', `--name must be 1 to 64 characters (got ${o.name.length})`, 'e.g. --name "Acme Root CA"');
+  }
+  if (!TRUST_DOMAIN.test(o.trustDomain)) {
+    throw usageError('USAGE_INVALID_VALUE', `--trust-domain ${JSON.stringify(o.trustDomain)} is not a SPIFFE trust domain`, 'use lowercase letters, digits, dots, dashes and underscores, e.g. cluster.local');
+  }
+  if (o.intermediate && o.intermediateTtl > o.rootTtl) {
+    throw usageError('USAGE_INVALID_VALUE', '--intermediate-ttl is longer than --root-ttl; the intermediate can never outlive the root', 'shorten --intermediate-ttl or lengthen --root-ttl');
+  }
+  if (!o.intermediate && (o.permitDns.length > 0 || o.permitUri.length > 0)) {
+    throw usageError('USAGE', 'name constraints (--permit-dns, --permit-uri) go on the intermediate, and --no-intermediate was given', 'drop --no-intermediate, or drop the --permit-* options');
+  }
+  for (const d of o.permitDns) {
+    if (!DNS_NAME.test(d.replace(/^\./, ''))) {
+      throw usageError('USAGE_INVALID_VALUE', `--permit-dns ${JSON.stringify(d)} is not a DNS name or .domain suffix`, 'e.g. --permit-dns .svc.cluster.local');
+    }
+  }
+  for (const u of o.permitUri) {
+    if (!DNS_NAME.test(uriConstraintHost(u).replace(/^\./, ''))) {
+      throw usageError('USAGE_INVALID_VALUE', `--permit-uri ${JSON.stringify(u)} does not name a host`, 'e.g. --permit-uri spiffe://cluster.local');
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/** Runs one mtlsctl invocation and returns its exit status; the only catch. */
+import type { Io } from './io.js';
+import { EXIT, MtlsError } from '../errors.js';
+import { buildProgram, type RunState } from './program.js';
+
+/** Parses argv, runs the command and maps every failure to an exit status. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const state: RunState = { exitCode: EXIT.ok };
+  const program = buildProgram(io, state);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return state.exitCode;
+  } catch (error) {
+    const debug = io.env.MTLSCTL_DEBUG === '1' || argv.includes('--debug');
+    return report(error, io, debug);
+  }
+}
+
+/** Prints an error as one line (plus hint and details) and picks its exit status. */
+function report(error: unknown, io: Io, debug: boolean): number {
+  const e = error as { name?: string; code?: string; exitCode?: number };
+  if (e?.code?.startsWith('commander.')) {
+    const quiet = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
+    return quiet.includes(e.code) ? EXIT.ok : EXIT.usage; // commander printed it already
+  }
+  if (e?.name === 'ExitPromptError' || e?.name === 'AbortPromptError') {
+    io.stderr.write('aborted\n');
+    return EXIT.aborted;
+  }
+  if (error instanceof MtlsError) {
+    io.stderr.write(`error: ${redact(error.message)} [${error.code}]\n`);
+    for (const line of error.details) io.stderr.write(`  ${redact(line)}\n`);
+    if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+    if (debug && error.cause) io.stderr.write(`${redact(stackOf(error.cause))}\n`);
+    return error.exitCode;
+  }
+  io.stderr.write(`error: internal error: ${redact(String((error as Error)?.message ?? error))} [INTERNAL]\n`);
+  io.stderr.write(`hint: this is a bug in mtlsctl; rerun with --debug and report the output with \`mtlsctl --version\` and \`node --version\`\n`);
+  if (debug) io.stderr.write(`${redact(stackOf(error))}\n`);
+  return EXIT.internal;
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/** Removes any PEM body from text that may have quoted a file. */
+export function redact(text: string): string {
+  return text.replace(
+    /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?(-----END \1-----|$)/g,
+    '[$1 redacted]',
+  );
+}

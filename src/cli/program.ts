@@ -1,0 +1,93 @@
+/** The command tree. Each action imports its command module only when run. */
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import type { Io } from './io.js';
+import { EXIT_CODES_HELP, errorCodesHelp, examplesHelp } from './help.js';
+import { KEY_TYPES } from '../pki/key-types.js';
+
+/** State an action hands back to main. */
+export interface RunState {
+  exitCode: number;
+}
+
+/** What an action receives besides its options. */
+export interface Invocation {
+  args: string[];
+  /** Names of options given on the command line (not defaults). */
+  given: Set<string>;
+}
+
+/** The signature of every command module's entry point. */
+export type CommandFn = (opts: Record<string, unknown>, inv: Invocation, io: Io) => Promise<number>;
+
+/** Reads the package version without importing anything heavy. */
+function version(): string {
+  const url = new URL('../../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+}
+
+/** Builds the commander program for one run. */
+export function buildProgram(io: Io, state: RunState): Command {
+  const program = new Command('mtlsctl')
+    .description('PKI and mutual-TLS toolkit: stand up a CA, issue service identities, inspect chains, diagnose handshakes')
+    .version(version(), '-V, --version')
+    .option('--json', 'print one machine-readable JSON document on stdout')
+    .option('-q, --quiet', 'print only errors on stderr')
+    .option('-v, --verbose', 'print extra detail on stderr')
+    .option('--color', 'force colour on')
+    .option('--no-color', 'never use colour (NO_COLOR is honoured too)')
+    .option('--debug', 'print stack traces of errors (also MTLSCTL_DEBUG=1)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .addHelpText('after', examplesHelp([
+      'mtlsctl init',
+      'mtlsctl manifest new && mtlsctl issue',
+      'mtlsctl inspect out/frontend/chain.crt --ca pki/trust-bundle.crt',
+      'mtlsctl probe --from frontend --to checkoutservice',
+    ]) + EXIT_CODES_HELP + '\n' + errorCodesHelp() + '\n');
+
+  const runCommand = (load: () => Promise<CommandFn>) =>
+    async (...params: unknown[]) => {
+      const cmd = params[params.length - 1] as Command;
+      const given = new Set(
+        cmd.options
+          .map((o) => o.attributeName())
+          .filter((name) => cmd.getOptionValueSource(name) === 'cli'),
+      );
+      const fn = await load();
+      state.exitCode = await fn(cmd.optsWithGlobals(), { args: cmd.args, given }, io);
+    };
+
+  program
+    .command('init')
+    .description('create a root CA and an intermediate CA')
+    .option('--dir <dir>', 'CA directory', 'pki')
+    .option('--name <cn>', 'root CA common name', 'mtlsctl CA')
+    .option('--organization <o>', 'organisation (O) for both CA subjects')
+    .option('--trust-domain <domain>', 'SPIFFE trust domain for service identities', 'cluster.local')
+    .addOption(new Option('--key-type <type>', 'CA key type').choices(KEY_TYPES).default('ecdsa-p256'))
+    .option('--root-ttl <duration>', 'root CA lifetime', '10y')
+    .option('--intermediate-ttl <duration>', 'intermediate CA lifetime (never past the root)', '1y')
+    .option('--no-intermediate', 'issue service certificates from the root directly')
+    .option('--permit-dns <suffix>', 'name constraint on the intermediate (repeatable)', collect, [])
+    .option('--permit-uri <uri>', 'URI name constraint on the intermediate (repeatable)', collect, [])
+    .option('--passphrase-file <file>', 'encrypt the CA keys with the passphrase in FILE (or set MTLSCTL_CA_PASSPHRASE)')
+    .option('--force', 'replace an existing CA in --dir')
+    .addHelpText('after', examplesHelp([
+      'mtlsctl init',
+      'mtlsctl init --dir pki --name "Acme Root CA" --key-type ecdsa-p384',
+      'MTLSCTL_CA_PASSPHRASE=... mtlsctl init --permit-dns .svc.cluster.local --permit-uri spiffe://cluster.local',
+    ]) + EXIT_CODES_HELP)
+    .action(runCommand(async () => (await import('./commands/init.js')).initCommand));
+
+  return program;
+}
+
+/** Collects a repeatable option into an array. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,65 @@
+/** Atomic, permission-aware file writes: temporary file, fsync, rename. */
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { MtlsError, EXIT } from '../errors.js';
+
+/** Mode for private keys: owner read and write only. */
+export const KEY_MODE = 0o600;
+/** Mode for certificates and other public files. */
+export const PUBLIC_MODE = 0o644;
+
+/**
+ * Writes a file so that readers see either the old or the new content,
+ * never a part: write a temporary sibling with the final mode, fsync, rename.
+ * @throws MtlsError WRITE_FAILED naming the path.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Buffer,
+  mode: number = PUBLIC_MODE,
+): Promise<void> {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    const handle = await open(temp, 'wx', mode);
+    try {
+      await handle.writeFile(data);
+      await handle.chmod(mode); // the umask may have narrowed or widened `mode`
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (cause) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw writeError(path, cause);
+  }
+}
+
+/** An MtlsError for a path that cannot be written. */
+export function writeError(path: string, cause: unknown): MtlsError {
+  const code = (cause as NodeJS.ErrnoException)?.code;
+  const why =
+    code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'ENOTDIR' ? 'a parent is not a directory'
+    : code === 'EROFS' ? 'read-only file system'
+    : code === 'ENOSPC' ? 'no space left on device'
+    : code ?? String(cause);
+  return new MtlsError('WRITE_FAILED', EXIT.localState, `failed to write ${path}: ${why}`, {
+    hint: 'choose a directory you can write to, or fix its permissions',
+    cause,
+  });
+}
+
+/** True when a path exists (file or directory). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.F_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
