@@ -1,9 +1,13 @@
 /** The command tree. Each action imports its command module only when run. */
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { Io } from './io.js';
 import { EXIT_CODES_HELP, errorCodesHelp, examplesHelp } from './help.js';
-import { KEY_TYPES } from '../pki/key-types.js';
+import { registerInit } from './commands/init-options.js';
+import { registerManifest } from './commands/manifest-options.js';
+import { registerIssue } from './commands/issue-options.js';
+import { registerInspect } from './commands/inspect-options.js';
+import { registerProbe } from './commands/probe-options.js';
 
 /** State an action hands back to main. */
 export interface RunState {
@@ -19,6 +23,9 @@ export interface Invocation {
 
 /** The signature of every command module's entry point. */
 export type CommandFn = (opts: Record<string, unknown>, inv: Invocation, io: Io) => Promise<number>;
+
+/** Wraps a lazily loaded command module as a commander action. */
+export type ActionFactory = (load: () => Promise<CommandFn>) => (...params: unknown[]) => Promise<void>;
 
 /** Reads the package version without importing anything heavy. */
 function version(): string {
@@ -50,40 +57,22 @@ export function buildProgram(io: Io, state: RunState): Command {
       'mtlsctl probe --from frontend --to checkoutservice',
     ]) + EXIT_CODES_HELP + '\n' + errorCodesHelp() + '\n');
 
-  const runCommand = (load: () => Promise<CommandFn>) =>
-    async (...params: unknown[]) => {
-      const cmd = params[params.length - 1] as Command;
-      const given = new Set(
-        cmd.options
-          .map((o) => o.attributeName())
-          .filter((name) => cmd.getOptionValueSource(name) === 'cli'),
-      );
-      const fn = await load();
-      state.exitCode = await fn(cmd.optsWithGlobals(), { args: cmd.args, given }, io);
-    };
+  const action: ActionFactory = (load) => async (...params: unknown[]) => {
+    const cmd = params[params.length - 1] as Command;
+    const given = new Set(
+      cmd.options
+        .map((o) => o.attributeName())
+        .filter((name) => cmd.getOptionValueSource(name) === 'cli'),
+    );
+    const fn = await load();
+    state.exitCode = await fn(cmd.optsWithGlobals(), { args: cmd.args, given }, io);
+  };
 
-  program
-    .command('init')
-    .description('create a root CA and an intermediate CA')
-    .option('--dir <dir>', 'CA directory', 'pki')
-    .option('--name <cn>', 'root CA common name', 'mtlsctl CA')
-    .option('--organization <o>', 'organisation (O) for both CA subjects')
-    .option('--trust-domain <domain>', 'SPIFFE trust domain for service identities', 'cluster.local')
-    .addOption(new Option('--key-type <type>', 'CA key type').choices(KEY_TYPES).default('ecdsa-p256'))
-    .option('--root-ttl <duration>', 'root CA lifetime', '10y')
-    .option('--intermediate-ttl <duration>', 'intermediate CA lifetime (never past the root)', '1y')
-    .option('--no-intermediate', 'issue service certificates from the root directly')
-    .option('--permit-dns <suffix>', 'name constraint on the intermediate (repeatable)', collect, [])
-    .option('--permit-uri <uri>', 'URI name constraint on the intermediate (repeatable)', collect, [])
-    .option('--passphrase-file <file>', 'encrypt the CA keys with the passphrase in FILE (or set MTLSCTL_CA_PASSPHRASE)')
-    .option('--force', 'replace an existing CA in --dir')
-    .addHelpText('after', examplesHelp([
-      'mtlsctl init',
-      'mtlsctl init --dir pki --name "Acme Root CA" --key-type ecdsa-p384',
-      'MTLSCTL_CA_PASSPHRASE=... mtlsctl init --permit-dns .svc.cluster.local --permit-uri spiffe://cluster.local',
-    ]) + EXIT_CODES_HELP)
-    .action(runCommand(async () => (await import('./commands/init.js')).initCommand));
-
+  registerInit(program, action);
+  registerManifest(program, action);
+  registerIssue(program, action);
+  registerInspect(program, action);
+  registerProbe(program, action);
   return program;
 }
 
