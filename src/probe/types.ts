@@ -56,3 +56,24 @@ export interface HandshakeObservation {
   /** HTTP status line and body head when a request was sent (--http). */
   http?: { status: number; statusText: string; bodyHead: string };
 }
+
+/** What `observeHandshake` (src/probe/observe.ts) needs for one client attempt. */
+export interface ObserveOptions {
+  host: string;
+  port: number;
+  /** SNI and the name the server certificate is checked against; defaults to host unless it is an IP. */
+  servername?: string;
+  /** PEM: the client certificate, optionally followed by its chain. */
+  cert?: string;
+  /** PEM: the client private key. */
+  key?: string;
+  /** PEM trust bundle for the server chain; undefined means the system store. */
+  ca?: string;
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** Bound on the whole attempt, connect to verdict. */
+  timeoutMs: number;
+  /** Send `GET path` after the handshake and record the response (nginx decides at the HTTP layer). */
+  http?: { path: string; hostHeader?: string };
+  alpn?: string[];
+}
