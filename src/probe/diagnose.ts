@@ -1,0 +1,92 @@
+/**
+ * Turns one observed handshake plus the local files into one diagnosis:
+ * first what stops the attempt before TLS, then the server's certificate,
+ * then the server's verdict on the client.
+ */
+import type { HandshakeObservation } from './types.js';
+import type { LocalMaterial } from './local-material.js';
+import { diagnosis, type Diagnosis } from './diagnosis-codes.js';
+import { diagnoseServerCert } from './diagnose-server.js';
+import { diagnoseClientVerdict } from './diagnose-client.js';
+import { alertOf } from './observed-alert.js';
+import { alertLabel } from './tls-names.js';
+
+export type { Diagnosis, DiagnosisCode } from './diagnosis-codes.js';
+
+/** Names the one cause of an observed handshake's outcome. */
+export function diagnose(observation: HandshakeObservation, local: LocalMaterial, now: Date): Diagnosis {
+  return (
+    diagnoseLocal(local) ??
+    diagnoseUnreachable(observation) ??
+    diagnoseNegotiation(observation) ??
+    diagnoseServerCert(observation, local, now) ??
+    diagnoseClientVerdict(observation, local, now)
+  );
+}
+
+/** Problems visible in the local files alone, found before connecting. */
+export function diagnoseLocal(local: LocalMaterial): Diagnosis | undefined {
+  if (local.keyMatchesCert !== false) return undefined;
+  return diagnosis(
+    'client-key-mismatch',
+    'the client key does not belong to the client certificate, so no server can accept it',
+    ['the public key in the certificate does not match the private key (checked locally, before connecting)'],
+    'pass the key.pem written next to the certificate by `mtlsctl issue`, or reissue the certificate for this key',
+  );
+}
+
+const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
+const REFUSED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EHOSTDOWN']);
+const TIMEOUT = new Set(['ETIMEDOUT', 'HANDSHAKE_TIMEOUT', 'ECONNABORTED']);
+const NOT_TLS = new Set(['NOT_TLS', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_RECORD_LENGTH_MISMATCH']);
+
+function diagnoseUnreachable(obs: HandshakeObservation): Diagnosis | undefined {
+  const code = obs.error?.code;
+  if (!code) return undefined;
+  const where = `${obs.host}:${obs.port}`;
+  const evidence = [`${code}: ${obs.error!.message}`];
+  if (DNS.has(code)) {
+    return diagnosis('dns-failure', `the name ${obs.host} does not resolve`, evidence, `check the name and the resolver: getent hosts ${obs.host}`);
+  }
+  if (REFUSED.has(code) || (code === 'ECONNRESET' && !obs.protocol && obs.serverChain.length === 0)) {
+    const address = obs.address ?? obs.host;
+    return diagnosis('connection-refused', `nothing accepts connections on ${where} (${address})`, evidence, `start the service or use its port; on the server: ss -ltnp | grep :${obs.port}`);
+  }
+  if (TIMEOUT.has(code) && obs.serverChain.length === 0) {
+    const stage = obs.timings.some((t) => t.step === 'connect') ? 'the TLS handshake' : 'the TCP connection';
+    return diagnosis('timeout', `${where} did not answer within the timeout (${stage} never completed)`, evidence, 'check firewalls and network policies between client and server, or raise --timeout');
+  }
+  if (NOT_TLS.has(code)) {
+    const banner = obs.nonTlsBanner ? [`the server's first bytes: ${JSON.stringify(obs.nonTlsBanner.slice(0, 60))}`] : [];
+    return diagnosis('not-tls', `${where} answers, but not with TLS${speaks(obs.nonTlsBanner)}`, [...banner, ...evidence], 'use the TLS port of the service, or enable TLS on the server');
+  }
+  return undefined;
+}
+
+/** What a non-TLS banner suggests the port speaks. */
+function speaks(banner: string | undefined): string {
+  if (!banner) return '';
+  if (/^HTTP\/|<!DOCTYPE|<html/i.test(banner)) return ' (it speaks plain HTTP)';
+  if (banner.startsWith('SSH-')) return ' (it speaks SSH)';
+  if (/^(220 |\+OK)/.test(banner)) return ' (it speaks a mail protocol)';
+  return '';
+}
+
+const VERSION_CODES = ['ERR_SSL_UNSUPPORTED_PROTOCOL', 'ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', 'ERR_SSL_VERSION_TOO_LOW', 'ERR_SSL_WRONG_SSL_VERSION', 'ERR_SSL_UNSUPPORTED_SSL_VERSION'];
+const CIPHER_CODES = ['ERR_SSL_NO_SHARED_CIPHER', 'ERR_SSL_NO_CIPHERS_AVAILABLE', 'ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM', 'ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY', 'ERR_SSL_NO_SHARED_SIGNATURE_ALGORITHMS'];
+
+/** Failures to agree on version or cipher, before any certificate is seen. */
+function diagnoseNegotiation(obs: HandshakeObservation): Diagnosis | undefined {
+  const code = obs.error?.code ?? '';
+  const alert = alertOf(obs);
+  const beforeServerHello = !obs.protocol && obs.serverChain.length === 0;
+  const evidence = [obs.error ? `${obs.error.code}: ${obs.error.message}` : '', alert ? `alert ${alertLabel(alert.description)} received` : ''].filter(Boolean);
+  if (VERSION_CODES.includes(code) || alert?.description === 70) {
+    return diagnosis('protocol-version-mismatch', 'client and server support no common TLS version', evidence, 'allow a version both sides speak: --tls-min/--tls-max here, `ssl_protocols` (nginx) or minVersion/maxVersion on the server');
+  }
+  const handshakeFailure = alert?.description === 40 || code === 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE';
+  if (CIPHER_CODES.includes(code) || alert?.description === 71 || (handshakeFailure && beforeServerHello)) {
+    return diagnosis('no-shared-cipher', 'client and server share no cipher suite or signature algorithm', evidence, 'enable a cipher suite both sides accept (`ssl_ciphers` on nginx, `-cipher`/`-ciphersuites` on OpenSSL), or use a key type both sides support');
+  }
+  return undefined;
+}
