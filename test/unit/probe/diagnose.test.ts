@@ -1,0 +1,124 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diagnose } from '../../../src/probe/diagnose.js';
+import { DIAGNOSIS_CODES, type DiagnosisCode } from '../../../src/probe/diagnosis-codes.js';
+import type { HandshakeObservation } from '../../../src/probe/types.js';
+import type { LocalMaterial } from '../../../src/probe/local-material.js';
+import { makeTestCa, makeTestLeaf, type TestCa, type TestLeaf } from '../../helpers/mini-ca.js';
+import { OID } from '../../../src/pki/oids.js';
+import { readCertificate } from '../../../src/pki/der-reader.js';
+
+const DAY = 86_400_000;
+const now = new Date();
+
+interface Fixtures {
+  ca: TestCa;
+  other: TestCa;
+  selfSigned: TestCa;
+  good: TestLeaf;
+  foreign: TestLeaf;
+  expired: TestLeaf;
+  future: TestLeaf;
+  serverOnly: TestLeaf;
+  clientOnly: TestLeaf;
+}
+
+let f: Fixtures;
+
+function chainOf(leaf: TestLeaf, ca: TestCa): Buffer[] {
+  return ca.intermediate ? [leaf.der, ca.intermediate.der] : [leaf.der];
+}
+
+/** A TLS 1.3 observation that a server accepted; cases override what differs. */
+function observed(overrides: Partial<HandshakeObservation> = {}): HandshakeObservation {
+  return {
+    host: '127.0.0.1', port: 8443, address: '127.0.0.1', servername: 'localhost',
+    timings: [{ step: 'resolve', ms: 0.1 }, { step: 'connect', ms: 0.3 }, { step: 'handshake', ms: 2 }, { step: 'verdict', ms: 1 }],
+    protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384',
+    serverChain: chainOf(f.good, f.ca), certificateRequested: true,
+    acceptableCaNames: [readCertificate(f.ca.root.der).subject], signatureAlgorithms: [0x0403],
+    clientChainSent: chainOf(f.good, f.ca), verdict: 'accepted',
+    ...overrides,
+  };
+}
+
+function material(overrides: Partial<LocalMaterial> = {}): LocalMaterial {
+  return { clientChain: chainOf(f.good, f.ca), keyMatchesCert: true, serverTrust: [f.ca.root.der], servername: 'localhost', ...overrides };
+}
+
+const alert = (description: number, name: string) => ({ level: 'fatal' as const, description, name });
+const failed = (code: string, message = code) => ({ error: { code, message }, serverChain: [], protocol: undefined, clientChainSent: [], certificateRequested: false, acceptableCaNames: [], verdict: 'unknown' as const });
+
+interface Case {
+  title: string;
+  code: DiagnosisCode;
+  exit: number;
+  obs: () => Partial<HandshakeObservation>;
+  local?: () => Partial<LocalMaterial>;
+  evidence?: RegExp;
+}
+
+const cases: Case[] = [
+  { title: 'the server accepts the client certificate', code: 'ok', exit: 0, obs: () => ({}) },
+  { title: 'the name does not resolve', code: 'dns-failure', exit: 5, obs: () => ({ ...failed('ENOTFOUND', 'getaddrinfo ENOTFOUND nowhere.invalid'), timings: [] }) },
+  { title: 'the port refuses connections', code: 'connection-refused', exit: 5, obs: () => failed('ECONNREFUSED') },
+  { title: 'the server never answers the ClientHello', code: 'timeout', exit: 5, obs: () => failed('HANDSHAKE_TIMEOUT') },
+  { title: 'the port speaks plain HTTP', code: 'not-tls', exit: 1, obs: () => ({ ...failed('NOT_TLS'), nonTlsBanner: 'HTTP/1.1 400 Bad Request\r\n' }), evidence: /HTTP\/1\.1 400/ },
+  { title: 'the server only speaks TLS 1.2 and the client requires 1.3', code: 'protocol-version-mismatch', exit: 1, obs: () => ({ ...failed('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', 'tlsv1 alert protocol version: SSL alert number 70') }) },
+  { title: 'the server answers the ClientHello with handshake_failure', code: 'no-shared-cipher', exit: 1, obs: () => ({ ...failed('ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'sslv3 alert handshake failure: SSL alert number 40') }) },
+  { title: 'the server chain comes from another CA', code: 'server-cert-untrusted', exit: 1, obs: () => ({ serverChain: chainOf(f.foreign, f.other), serverAuthorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }), evidence: /Other Root CA/ },
+  { title: 'the server certificate has expired', code: 'server-cert-expired', exit: 1, obs: () => ({ serverChain: chainOf(f.expired, f.ca), serverAuthorizationError: 'CERT_HAS_EXPIRED' }), evidence: /notAfter/ },
+  { title: 'the server certificate is not yet valid', code: 'server-cert-not-yet-valid', exit: 1, obs: () => ({ serverChain: chainOf(f.future, f.ca), serverAuthorizationError: 'CERT_NOT_YET_VALID' }) },
+  { title: 'the server certificate does not name the host', code: 'server-name-mismatch', exit: 1, obs: () => ({ serverAuthorizationError: 'ERR_TLS_CERT_ALTNAME_INVALID' }), local: () => ({ servername: 'payments.internal' }), evidence: /DNS:localhost/ },
+  { title: 'the server sends its leaf without the intermediate', code: 'server-chain-incomplete', exit: 1, obs: () => ({ serverChain: [f.good.der], serverAuthorizationError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }) },
+  { title: 'the server certificate is self-signed', code: 'server-cert-self-signed', exit: 1, obs: () => ({ serverChain: [f.selfSigned.root.der], serverAuthorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' }) },
+  { title: 'the server certificate lacks serverAuth', code: 'server-cert-wrong-purpose', exit: 1, obs: () => ({ serverChain: chainOf(f.clientOnly, f.ca), serverAuthorizationError: 'INVALID_PURPOSE' }) },
+  { title: 'TLS 1.3 server sends certificate_required to a client without a certificate', code: 'client-cert-required', exit: 1, obs: () => ({ clientChainSent: [], verdict: 'rejected-alert', alertReceived: alert(116, 'certificate_required') }) },
+  { title: 'TLS 1.2 server sends handshake_failure after requesting a certificate', code: 'client-cert-required', exit: 1, obs: () => ({ protocol: 'TLSv1.2', clientChainSent: [], verdict: 'rejected-alert', alertReceived: alert(40, 'handshake_failure') }) },
+  { title: 'OpenSSL answers unknown_ca to a client from another CA', code: 'client-cert-unknown-ca', exit: 1, obs: () => ({ clientChainSent: chainOf(f.foreign, f.other), verdict: 'rejected-alert', alertReceived: alert(48, 'unknown_ca') }), evidence: /server accepts CA names: CN=Test Root CA/ },
+  { title: 'a Node.js server closes on a client from another CA', code: 'client-cert-unknown-ca', exit: 1, obs: () => ({ clientChainSent: chainOf(f.foreign, f.other), verdict: 'rejected-close' }), evidence: /without an alert/ },
+  { title: 'the client sends its leaf without the intermediate', code: 'client-cert-unknown-ca', exit: 1, obs: () => ({ clientChainSent: [f.good.der], verdict: 'rejected-alert', alertReceived: alert(48, 'unknown_ca') }), local: () => ({ clientTrust: [f.ca.root.der] }), evidence: /only its leaf/ },
+  { title: 'OpenSSL answers certificate_expired', code: 'client-cert-expired', exit: 1, obs: () => ({ clientChainSent: chainOf(f.expired, f.ca), verdict: 'rejected-alert', alertReceived: alert(45, 'certificate_expired') }), evidence: /notAfter/ },
+  { title: 'a Node.js server closes on an expired client', code: 'client-cert-expired', exit: 1, obs: () => ({ clientChainSent: chainOf(f.expired, f.ca), verdict: 'rejected-close' }) },
+  { title: 'OpenSSL answers unsupported_certificate to a client without clientAuth', code: 'client-cert-wrong-purpose', exit: 1, obs: () => ({ clientChainSent: chainOf(f.serverOnly, f.ca), verdict: 'rejected-alert', alertReceived: alert(43, 'unsupported_certificate') }) },
+  { title: 'a Node.js server closes on a client without clientAuth', code: 'client-cert-wrong-purpose', exit: 1, obs: () => ({ clientChainSent: chainOf(f.serverOnly, f.ca), verdict: 'rejected-close' }) },
+  { title: 'the key does not belong to the certificate', code: 'client-key-mismatch', exit: 1, obs: () => failed('ERR_OSSL_X509_KEY_VALUES_MISMATCH'), local: () => ({ keyMatchesCert: false }) },
+  { title: 'the server sends access_denied to a sound certificate', code: 'client-cert-rejected', exit: 1, obs: () => ({ verdict: 'rejected-alert', alertReceived: alert(49, 'access_denied') }), evidence: /access_denied \(49\)/ },
+  { title: 'the server accepts a client without a certificate', code: 'mtls-not-enforced', exit: 1, obs: () => ({ clientChainSent: [], certificateRequested: false }), local: () => ({ clientChain: [] }) },
+  { title: 'nginx answers 400 "No required SSL certificate was sent"', code: 'client-cert-required', exit: 1, obs: () => ({ clientChainSent: [], http: { status: 400, statusText: 'Bad Request', bodyHead: '<html><head><title>400 No required SSL certificate was sent</title></head>' } }) },
+  { title: 'nginx answers 400 "The SSL certificate error" to an expired client', code: 'client-cert-expired', exit: 1, obs: () => ({ clientChainSent: chainOf(f.expired, f.ca), http: { status: 400, statusText: 'Bad Request', bodyHead: '<html><head><title>400 The SSL certificate error</title></head>' } }), evidence: /HTTP 400/ },
+  { title: 'nginx answers 200 to a client with a certificate', code: 'ok', exit: 0, obs: () => ({ http: { status: 200, statusText: 'OK', bodyHead: 'hello' } }) },
+];
+
+describe('diagnose', () => {
+  before(async () => {
+    const ca = await makeTestCa();
+    const other = await makeTestCa({ name: 'Other Root CA' });
+    f = {
+      ca, other,
+      selfSigned: await makeTestCa({ name: 'localhost', intermediate: false }),
+      good: await makeTestLeaf(ca),
+      foreign: await makeTestLeaf(other),
+      expired: await makeTestLeaf(ca, { notBefore: new Date(now.getTime() - 60 * DAY), notAfter: new Date(now.getTime() - DAY) }),
+      future: await makeTestLeaf(ca, { notBefore: new Date(now.getTime() + DAY), notAfter: new Date(now.getTime() + 60 * DAY) }),
+      serverOnly: await makeTestLeaf(ca, { extKeyUsages: [OID.serverAuth] }),
+      clientOnly: await makeTestLeaf(ca, { extKeyUsages: [OID.clientAuth] }),
+    };
+  });
+
+  for (const c of cases) {
+    test(`when ${c.title} then the code is ${c.code} with exit ${c.exit}`, () => {
+      const d = diagnose(observed(c.obs()), material(c.local?.() ?? {}), now);
+      assert.equal(d.code, c.code, `${d.summary}\n${d.evidence.join('\n')}`);
+      assert.equal(d.exitCode, c.exit);
+      assert.ok(d.summary.length > 0 && !d.summary.includes('\n'));
+      assert.ok(d.hint.length > 0);
+      if (c.evidence) assert.match(d.evidence.join('\n'), c.evidence);
+    });
+  }
+
+  test('when the table is read then every diagnosis code has a case', () => {
+    const covered = new Set(cases.map((c) => c.code));
+    assert.deepEqual(DIAGNOSIS_CODES.filter((code) => !covered.has(code)), []);
+  });
+});
