@@ -78,6 +78,7 @@ export const ERROR_CODES: ReadonlyArray<[code: string, exit: ExitCode, meaning: 
   ['REFUSE_OVERWRITE', EXIT.localState, 'a file exists and --force was not given'],
   ['WRITE_FAILED', EXIT.localState, 'a file or directory cannot be written'],
   ['LOCKED', EXIT.localState, 'another mtlsctl holds the CA lock'],
+  ['PROBE_LISTEN_FAILED', EXIT.localState, 'probe --listen cannot bind its address (in use or not local)'],
   ['INTERNAL', EXIT.internal, 'a bug in mtlsctl: please report it'],
   ['ABORTED', EXIT.aborted, 'interrupted or prompt cancelled'],
 ];

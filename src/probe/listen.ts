@@ -1,0 +1,139 @@
+/**
+ * Server mode: a strict mTLS server that judges every client itself and
+ * says why it accepts or rejects each one.
+ */
+import { createServer, type Server, type TLSSocket } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { inputError, MtlsError, EXIT } from '../errors.js';
+import { loadLocalMaterial } from './local-material.js';
+import { summarizeCert, type CertSummary } from './report.js';
+import { judgeClient, type ClientJudgement } from './judge-client.js';
+import type { Target } from './target.js';
+
+/** What server mode needs. */
+export interface ListenRequest {
+  listen: Target;
+  cert: string;
+  key: string;
+  ca: string;
+  count?: number;
+  timeoutMs: number;
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+}
+
+/** One client as the server saw it. */
+export interface ClientRecord extends ClientJudgement {
+  remote: string;
+  sni?: string;
+  protocol?: string;
+  cipher?: string;
+  presented: CertSummary[];
+}
+
+/** The whole server-mode session. */
+export interface ListenReport {
+  listen: { host: string; port: number };
+  clients: ClientRecord[];
+  ended: 'count' | 'timeout';
+}
+
+/** Callbacks for progress while serving. */
+export interface ListenEvents {
+  listening(address: { host: string; port: number }): void;
+  client(record: ClientRecord): void;
+}
+
+/**
+ * Serves until `count` clients were judged or the timeout passes.
+ * @throws MtlsError PROBE_LISTEN_FAILED when the address cannot be bound.
+ */
+export async function listenAndJudge(req: ListenRequest, now: () => Date, events: ListenEvents): Promise<ListenReport> {
+  const { material, pem } = await loadLocalMaterial({ cert: req.cert, key: req.key, ca: req.ca });
+  if (material.keyMatchesCert === false) throw inputError('PEM_UNPARSEABLE', `${req.key} does not belong to ${req.cert}`, 'pass the key.pem written next to the certificate');
+  const clients: ClientRecord[] = [];
+  const server = createServer({ cert: pem.cert, key: pem.key, ca: pem.ca, requestCert: true, rejectUnauthorized: false, minVersion: req.minVersion, maxVersion: req.maxVersion });
+  const done = new Promise<ListenReport['ended']>((resolve) => {
+    const record = (r: ClientRecord) => {
+      clients.push(r);
+      events.client(r);
+      if (req.count !== undefined && clients.length >= req.count) resolve('count');
+    };
+    server.on('secureConnection', (socket: TLSSocket) => record(judgeSocket(socket, material.serverTrust, now())));
+    server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => record(failedHandshake(error, socket)));
+    setTimeout(() => resolve('timeout'), req.timeoutMs).unref();
+  });
+  const address = await bind(server, req.listen);
+  events.listening(address);
+  const ended = await done;
+  await closeAll(server);
+  return { listen: address, clients, ended };
+}
+
+function judgeSocket(socket: TLSSocket, trust: Buffer[], now: Date): ClientRecord {
+  // Node completes the peer chain from the trust store; the root it adds was not sent.
+  const chain = peerChain(socket).filter((c, i) => i === 0 || !trust.some((t) => t.equals(c)));
+  const judgement = judgeClient(chain, socket.authorizationError ? String(socket.authorizationError) : undefined, trust, now);
+  const record: ClientRecord = {
+    remote: `${socket.remoteAddress}:${socket.remotePort}`,
+    sni: socket.servername || undefined,
+    protocol: socket.getProtocol() ?? undefined,
+    cipher: socket.getCipher()?.standardName,
+    presented: chain.map(summarizeCert),
+    ...judgement,
+  };
+  if (judgement.accepted) answer(socket, record);
+  else socket.destroy();
+  return record;
+}
+
+/** The chain the client sent, leaf first, as DER. */
+function peerChain(socket: TLSSocket): Buffer[] {
+  const chain: Buffer[] = [];
+  let cert = socket.getPeerCertificate(true);
+  while (cert && cert.raw && !chain.some((c) => c.equals(cert.raw))) {
+    chain.push(cert.raw);
+    cert = cert.issuerCertificate;
+  }
+  return chain;
+}
+
+/** Accepted clients get a short HTTP answer if they speak HTTP, else a clean close. */
+function answer(socket: TLSSocket, record: ClientRecord): void {
+  const close = setTimeout(() => socket.end(), 1000);
+  socket.once('data', (data: Buffer) => {
+    clearTimeout(close);
+    if (/^[A-Z]+ \S+ HTTP\/1\.[01]\r\n/.test(data.toString('latin1', 0, 64))) {
+      const body = `mtlsctl probe: accepted ${record.presented[0]?.subject ?? ''}\n`;
+      socket.end(`HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    } else socket.end();
+  });
+  socket.on('error', () => undefined);
+}
+
+function failedHandshake(error: NodeJS.ErrnoException, socket: TLSSocket | undefined): ClientRecord {
+  return {
+    remote: socket?.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : 'unknown',
+    presented: [],
+    accepted: false,
+    code: /version|protocol/i.test(error.message) ? 'protocol-version-mismatch' : /http request|wrong version number/i.test(error.message) ? 'not-tls' : 'client-cert-rejected',
+    reason: `the handshake failed: ${error.code ?? 'error'}: ${error.message}`,
+  };
+}
+
+async function bind(server: Server, target: Target): Promise<{ host: string; port: number }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(new MtlsError('PROBE_LISTEN_FAILED', EXIT.localState, `cannot listen on ${target.host}:${target.port}: ${error.code ?? error.message}`, { hint: 'pick a free port (0 picks one) or stop what holds it' })));
+    server.listen(target.port, target.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return { host: address.address, port: address.port };
+}
+
+async function closeAll(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    // Connections of accepted clients end within a second; do not wait on stragglers.
+    setTimeout(resolve, 1500).unref();
+  });
+}

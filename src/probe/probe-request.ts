@@ -1,0 +1,86 @@
+/** Turns probe's command-line options into one of its three modes, checking combinations. */
+import { usageError } from '../errors.js';
+import { durationOption } from '../time/duration.js';
+import { parseTarget } from './target.js';
+import type { ClientProbeRequest } from './run-client.js';
+import type { BetweenRequest } from './between.js';
+import type { ListenRequest } from './listen.js';
+
+/** The options probe accepts, as commander hands them over. */
+interface RawProbeOptions {
+  cert?: string;
+  key?: string;
+  ca?: string;
+  servername?: string;
+  tlsMin?: '1.2' | '1.3';
+  tlsMax?: '1.2' | '1.3';
+  timeout?: string;
+  http?: string | boolean;
+  from?: string;
+  to?: string;
+  file: string;
+  listen?: string;
+  count?: string;
+}
+
+/** One of probe's modes with its request. */
+export type ProbeMode =
+  | { kind: 'client'; request: ClientProbeRequest }
+  | { kind: 'between'; request: Omit<BetweenRequest, 'cwd'> }
+  | { kind: 'listen'; request: ListenRequest };
+
+const version = (v?: '1.2' | '1.3') => (v ? (`TLSv${v}` as const) : undefined);
+
+/**
+ * Picks the mode from the options.
+ * @throws MtlsError USAGE or USAGE_INVALID_VALUE (exit 2) for missing or conflicting options.
+ */
+export function probeOptions(raw: Record<string, unknown>, args: string[], path: (p: string) => string): ProbeMode {
+  const o = raw as unknown as RawProbeOptions;
+  const target = args[0];
+  const versions = { minVersion: version(o.tlsMin), maxVersion: version(o.tlsMax) };
+  if (o.tlsMin && o.tlsMax && o.tlsMin > o.tlsMax) throw usageError('USAGE', '--tls-min is above --tls-max', 'e.g. --tls-min 1.2 --tls-max 1.3');
+  if (o.listen) {
+    conflicts('--listen', { target, '--from': o.from, '--to': o.to, '--http': o.http, '--servername': o.servername });
+    if (!o.cert || !o.key || !o.ca) throw usageError('USAGE', '--listen needs --cert, --key and --ca', 'mtlsctl probe --listen 127.0.0.1:8443 --cert chain.pem --key key.pem --ca ca.pem');
+    return {
+      kind: 'listen',
+      request: { listen: parseTarget(o.listen, '--listen'), cert: path(o.cert), key: path(o.key), ca: path(o.ca), count: count(o.count), timeoutMs: timeout(o.timeout, '30s'), ...versions },
+    };
+  }
+  if (o.count !== undefined) throw usageError('USAGE', '--count only applies to --listen');
+  if (o.from || o.to) {
+    if (!o.from || !o.to) throw usageError('USAGE', '--from and --to go together', 'mtlsctl probe --from frontend --to checkoutservice');
+    conflicts('--from/--to', { target, '--cert': o.cert, '--key': o.key, '--ca': o.ca, '--servername': o.servername, '--http': o.http });
+    return { kind: 'between', request: { manifestFile: path(o.file), from: o.from, to: o.to, timeoutMs: timeout(o.timeout, '5s'), ...versions } };
+  }
+  if (!target) throw usageError('USAGE', 'probe needs HOST:PORT, --from/--to or --listen', 'mtlsctl probe api.internal:8443 --cert chain.pem --key key.pem --ca ca.pem');
+  if (Boolean(o.cert) !== Boolean(o.key)) throw usageError('USAGE', '--cert and --key go together');
+  return {
+    kind: 'client',
+    request: {
+      target: parseTarget(target, 'target', 443),
+      servername: o.servername,
+      files: { cert: o.cert && path(o.cert), key: o.key && path(o.key), ca: o.ca && path(o.ca) },
+      timeoutMs: timeout(o.timeout, '5s'),
+      httpPath: o.http === undefined ? undefined : o.http === true ? '/' : String(o.http),
+      ...versions,
+    },
+  };
+}
+
+function conflicts(mode: string, others: Record<string, unknown>): void {
+  const given = Object.entries(others).filter(([, v]) => v !== undefined && v !== false).map(([k]) => (k === 'target' ? 'HOST:PORT' : k));
+  if (given.length > 0) throw usageError('USAGE', `${mode} cannot be combined with ${given.join(', ')}`);
+}
+
+function timeout(text: string | undefined, fallback: string): number {
+  return durationOption('--timeout', text ?? fallback);
+}
+
+function count(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw usageError('USAGE_INVALID_VALUE', `--count ${JSON.stringify(text)} is not a positive whole number`);
+  return n;
+}

@@ -1,0 +1,81 @@
+/** The facts of one client probe as plain data: what --json prints and the human report renders. */
+import { X509Certificate } from 'node:crypto';
+import type { HandshakeObservation, ServerVerdict, StepTiming } from './types.js';
+import type { Diagnosis } from './diagnosis-codes.js';
+import { certFacts, isoTime } from './cert-facts.js';
+import { alertOf } from './observed-alert.js';
+import { alertMeaning, formatName } from './tls-names.js';
+
+/** One certificate as the report shows it. */
+export interface CertSummary {
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  subjectAltName?: string;
+  sha256: string;
+}
+
+/** Everything a client probe found. */
+export interface ProbeReport {
+  mode: 'client' | 'between';
+  target: { host: string; port: number; address?: string; servername?: string };
+  services?: { from: string; to: string };
+  timings: StepTiming[];
+  tls: { protocol?: string; cipher?: string; alpn?: string };
+  serverChain: CertSummary[];
+  serverVerification: { verified: boolean; error?: string };
+  clientCertificate: { requested: boolean; acceptableCaNames: string[]; signatureAlgorithms: number[]; presented: CertSummary[] };
+  verdict: ServerVerdict | 'not-attempted';
+  alert?: { description: number; name: string; meaning: string };
+  http?: { status: number; statusText: string; bodyHead: string };
+  error?: { code: string; message: string };
+  nonTlsBanner?: string;
+  diagnosis: Diagnosis;
+}
+
+/** Describes one DER certificate for the report. */
+export function summarizeCert(der: Buffer): CertSummary {
+  const facts = certFacts(der);
+  const san = new X509Certificate(der).subjectAltName;
+  return {
+    subject: facts.subject,
+    issuer: facts.issuer,
+    notBefore: isoTime(facts.notBefore),
+    notAfter: isoTime(facts.notAfter),
+    ...(san ? { subjectAltName: san } : {}),
+    sha256: facts.sha256,
+  };
+}
+
+/** Assembles the report of an observed (or, with no observation, not attempted) handshake. */
+export function buildReport(obs: HandshakeObservation | undefined, diagnosis: Diagnosis, mode: ProbeReport['mode'], fallback: { host: string; port: number; servername?: string }): ProbeReport {
+  if (!obs) {
+    return {
+      mode, target: fallback, timings: [], tls: {}, serverChain: [], serverVerification: { verified: false },
+      clientCertificate: { requested: false, acceptableCaNames: [], signatureAlgorithms: [], presented: [] },
+      verdict: 'not-attempted', diagnosis,
+    };
+  }
+  const alert = alertOf(obs);
+  return {
+    mode,
+    target: { host: obs.host, port: obs.port, address: obs.address, servername: obs.servername ?? fallback.servername },
+    timings: obs.timings,
+    tls: { protocol: obs.protocol, cipher: obs.cipher, alpn: obs.alpn },
+    serverChain: obs.serverChain.map(summarizeCert),
+    serverVerification: { verified: obs.serverChain.length > 0 && !obs.serverAuthorizationError, ...(obs.serverAuthorizationError ? { error: obs.serverAuthorizationError } : {}) },
+    clientCertificate: {
+      requested: obs.certificateRequested,
+      acceptableCaNames: obs.acceptableCaNames.map(formatName),
+      signatureAlgorithms: obs.signatureAlgorithms,
+      presented: obs.clientChainSent.map(summarizeCert),
+    },
+    verdict: obs.verdict,
+    ...(alert ? { alert: { description: alert.description, name: alert.name, meaning: alertMeaning(alert.description) } } : {}),
+    ...(obs.http ? { http: obs.http } : {}),
+    ...(obs.error ? { error: obs.error } : {}),
+    ...(obs.nonTlsBanner ? { nonTlsBanner: obs.nonTlsBanner } : {}),
+    diagnosis,
+  };
+}

@@ -1,0 +1,51 @@
+/** Client mode: check the local files, run one observed handshake, diagnose it. */
+import { isIP } from 'node:net';
+import type { ObserveOptions } from './types.js';
+import { loadLocalMaterial, type LocalMaterial, type LocalPaths } from './local-material.js';
+import { diagnose, diagnoseLocal } from './diagnose.js';
+import { buildReport, type ProbeReport } from './report.js';
+import { observe } from './observer.js';
+import type { Target } from './target.js';
+
+/** What a client probe needs, as the command line gives it. */
+export interface ClientProbeRequest {
+  target: Target;
+  servername?: string;
+  files: LocalPaths;
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  timeoutMs: number;
+  /** Send `GET path` after the handshake (servers that judge at the HTTP layer). */
+  httpPath?: string;
+}
+
+/**
+ * Probes a server as the calling service would.
+ * @throws MtlsError FILE_NOT_FOUND / PEM_UNPARSEABLE for unreadable local files.
+ */
+export async function probeClient(req: ClientProbeRequest, now: () => Date): Promise<ProbeReport> {
+  const servername = req.servername ?? (isIP(req.target.host) ? undefined : req.target.host);
+  const { material, pem } = await loadLocalMaterial(req.files, servername ?? req.target.host);
+  const options: ObserveOptions = {
+    host: req.target.host,
+    port: req.target.port,
+    servername,
+    cert: pem.cert,
+    key: pem.key,
+    ca: pem.ca,
+    minVersion: req.minVersion,
+    maxVersion: req.maxVersion,
+    timeoutMs: req.timeoutMs,
+    ...(req.httpPath ? { http: { path: req.httpPath, hostHeader: servername }, alpn: ['http/1.1'] } : {}),
+  };
+  return observeAndDiagnose(options, material, 'client', now);
+}
+
+/** Runs the handshake unless the local files already rule it out, then diagnoses. */
+export async function observeAndDiagnose(options: ObserveOptions, material: LocalMaterial, mode: ProbeReport['mode'], now: () => Date): Promise<ProbeReport> {
+  const fallback = { host: options.host, port: options.port, servername: options.servername };
+  const local = diagnoseLocal(material);
+  if (local) return buildReport(undefined, local, mode, fallback);
+  const observation = await observe(options);
+  return buildReport(observation, diagnose(observation, material, now()), mode, fallback);
+}

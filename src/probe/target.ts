@@ -1,0 +1,33 @@
+/** Parses probe addresses: `host:port`, `[v6]:port`, `host` (port 443). */
+import { isIP } from 'node:net';
+import { usageError } from '../errors.js';
+
+/** A host and port to connect to or listen on. */
+export interface Target {
+  host: string;
+  port: number;
+}
+
+/**
+ * Parses `HOST:PORT`, `[V6]:PORT` or `HOST` (port defaults to `defaultPort`).
+ * @throws MtlsError USAGE_INVALID_VALUE for anything else.
+ */
+export function parseTarget(text: string, option: string, defaultPort?: number): Target {
+  const bracketed = /^\[([0-9a-fA-F:.%\w-]+)\](?::(\d+))?$/.exec(text);
+  const plain = /^([^:[\]\s]+)(?::(\d+))?$/.exec(text);
+  const match = bracketed ?? plain;
+  if (bracketed && isIP(bracketed[1]!) !== 6) throw invalid(text, option);
+  if (!match) throw invalid(text, option, isIP(text) === 6 ? `write IPv6 addresses in brackets: [${text}]:443` : undefined);
+  const port = match[2] === undefined ? defaultPort : Number(match[2]);
+  if (port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) throw invalid(text, option, 'give a port: HOST:PORT');
+  return { host: match[1]!, port };
+}
+
+/** `host:port`, with brackets for IPv6. */
+export function formatTarget(target: Target): string {
+  return isIP(target.host) === 6 ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+}
+
+function invalid(text: string, option: string, hint?: string) {
+  return usageError('USAGE_INVALID_VALUE', `${option} ${JSON.stringify(text)} is not HOST:PORT`, hint ?? 'examples: api.internal:443, 10.0.0.7:8443, [::1]:8443');
+}
