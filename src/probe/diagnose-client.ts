@@ -9,7 +9,7 @@ import { allowsPurpose, certFacts, isoTime, validityAt, type CertFacts } from '.
 import { checkChain } from './chain-check.js';
 import { diagnosis, type Diagnosis } from './diagnosis-codes.js';
 import { alertOf } from './observed-alert.js';
-import { alertLabel, alertMeaning, formatName } from './tls-names.js';
+import { alertLabel, alertMeaning, errorLine, formatName } from './tls-names.js';
 
 /** How the server refused, as one line of evidence. */
 function refusal(obs: HandshakeObservation, alert: TlsAlert | undefined, http: HttpCertVerdict | undefined): string {
@@ -36,7 +36,7 @@ export function diagnoseClientVerdict(obs: HandshakeObservation, local: LocalMat
   const sent = obs.clientChainSent.length > 0 ? obs.clientChainSent : [];
   if (obs.verdict === 'accepted' && !alert && !http) return accepted(obs, sent);
   if (obs.verdict === 'unknown' && !alert && !http) {
-    return diagnosis('timeout', 'the handshake finished but the server gave no verdict within the timeout', [obs.error ? `${obs.error.code}: ${obs.error.message}` : 'no alert, close or data from the server'], 'raise --timeout; if the server speaks HTTP, probe with --http');
+    return diagnosis('timeout', 'the handshake finished but the server gave no verdict within the timeout', [obs.error ? errorLine(obs.error) : 'no alert, close or data from the server'], 'raise --timeout; if the server speaks HTTP, probe with --http');
   }
   const how = refusal(obs, alert, http);
   if (sent.length === 0 || alert?.description === 116 || http === 'missing') return required(obs, local, how);

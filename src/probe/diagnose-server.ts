@@ -37,9 +37,15 @@ export function diagnoseServerCert(obs: HandshakeObservation, local: LocalMateri
 
 /** Node's reason for not trusting the server chain, when it is one we can name. */
 function verificationError(obs: HandshakeObservation): string | undefined {
-  const candidates = [obs.serverAuthorizationError, obs.error?.code];
+  const candidates = [obs.serverAuthorizationError, identityError(obs), obs.error?.code];
   for (const c of candidates) if (c && ALL.some((set) => set.has(c))) return c;
   return obs.serverAuthorizationError || undefined;
+}
+
+/** The observer reports a name mismatch apart from chain errors. */
+function identityError(obs: HandshakeObservation): string | undefined {
+  const identity = (obs as { serverIdentityError?: { code: string } }).serverIdentityError;
+  return identity ? identity.code || 'ERR_TLS_CERT_ALTNAME_INVALID' : undefined;
 }
 
 function validityProblem(chain: CertFacts[], now: Date, evidence: string[]): Diagnosis {

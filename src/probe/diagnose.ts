@@ -9,7 +9,7 @@ import { diagnosis, type Diagnosis } from './diagnosis-codes.js';
 import { diagnoseServerCert } from './diagnose-server.js';
 import { diagnoseClientVerdict } from './diagnose-client.js';
 import { alertOf } from './observed-alert.js';
-import { alertLabel } from './tls-names.js';
+import { alertLabel, errorLine } from './tls-names.js';
 
 export type { Diagnosis, DiagnosisCode } from './diagnosis-codes.js';
 
@@ -44,7 +44,7 @@ function diagnoseUnreachable(obs: HandshakeObservation): Diagnosis | undefined {
   const code = obs.error?.code;
   if (!code) return undefined;
   const where = `${obs.host}:${obs.port}`;
-  const evidence = [`${code}: ${obs.error!.message}`];
+  const evidence = [errorLine(obs.error!)];
   if (DNS.has(code)) {
     return diagnosis('dns-failure', `the name ${obs.host} does not resolve`, evidence, `check the name and the resolver: getent hosts ${obs.host}`);
   }
@@ -80,7 +80,7 @@ function diagnoseNegotiation(obs: HandshakeObservation): Diagnosis | undefined {
   const code = obs.error?.code ?? '';
   const alert = alertOf(obs);
   const beforeServerHello = !obs.protocol && obs.serverChain.length === 0;
-  const evidence = [obs.error ? `${obs.error.code}: ${obs.error.message}` : '', alert ? `alert ${alertLabel(alert.description)} received` : ''].filter(Boolean);
+  const evidence = [obs.error ? errorLine(obs.error) : '', alert ? `alert ${alertLabel(alert.description)} received` : ''].filter(Boolean);
   if (VERSION_CODES.includes(code) || alert?.description === 70) {
     return diagnosis('protocol-version-mismatch', 'client and server support no common TLS version', evidence, 'allow a version both sides speak: --tls-min/--tls-max here, `ssl_protocols` (nginx) or minVersion/maxVersion on the server');
   }

@@ -3,6 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import type { CertSummary, ProbeReport } from './report.js';
 import type { Diagnosis } from './diagnosis-codes.js';
 import { formatTarget } from './target.js';
+import { errorLine } from './tls-names.js';
 
 const pad = (s: string, n: number) => s.padEnd(n);
 
@@ -11,7 +12,8 @@ export function renderReport(r: ProbeReport, c: ChalkInstance): string {
   const lines: string[] = [heading(r)];
   lines.push(...steps(r), '');
   if (r.serverChain.length > 0) lines.push(...serverChain(r, c), '');
-  if (r.verdict !== 'not-attempted' && r.tls.protocol) lines.push(...clientSide(r), '');
+  const cc = r.clientCertificate;
+  if (r.tls.protocol || cc.requested || cc.presented.length > 0) lines.push(...clientSide(r), '');
   lines.push(`server verdict  ${verdictText(r)}`, '', ...renderDiagnosis(r.diagnosis, c));
   return lines.join('\n');
 }
@@ -29,11 +31,11 @@ function steps(r: ProbeReport): string[] {
     resolve: r.target.address ?? '',
     connect: '',
     handshake: r.tls.protocol ? [r.tls.protocol, r.tls.cipher, r.tls.alpn ? `ALPN ${r.tls.alpn}` : 'no ALPN'].filter(Boolean).join(', ') : r.error?.code ?? '',
-    verdict: r.verdict,
+    verdict: r.verdict === 'rejected-alert' && r.alert ? `rejected with alert ${r.alert.name}` : r.verdict,
     http: r.http ? `${r.http.status} ${r.http.statusText}` : '',
   };
   const lines = r.timings.map((t) => `  ${pad(t.step, 10)} ${`${t.ms.toFixed(1)} ms`.padStart(9)}  ${detail[t.step] ?? ''}`.trimEnd());
-  if (r.error && !r.timings.some((t) => t.step === 'handshake')) lines.push(`  failed     ${r.error.code}: ${r.error.message}`);
+  if (r.error && !r.timings.some((t) => t.step === 'handshake')) lines.push(`  failed     ${errorLine(r.error)}`);
   return lines;
 }
 

@@ -85,3 +85,11 @@ function decodeString(tag: number, content: Buffer): string {
   if (tag === 0x1e) return Buffer.from(content).swap16().toString('utf16le'); // BMPString
   return tag === 0x0c ? content.toString('utf8') : content.toString('latin1');
 }
+
+/** `CODE: reason`, with OpenSSL's error-stack noise cut down to its reason text. */
+export function errorLine(error: { code: string; message: string }): string {
+  const reason = /:SSL routines:[^:]*:([^:]+):/.exec(error.message)?.[1];
+  const alert = /SSL alert number (\d+)/.exec(error.message)?.[1];
+  const message = reason ? `${reason}${alert ? ` (alert ${alert})` : ''}` : error.message;
+  return `${error.code}: ${message}`;
+}
