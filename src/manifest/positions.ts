@@ -29,7 +29,8 @@ export class PositionFinder {
       if (isMap(node)) {
         const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
         if (!pair) break;
-        if ((last && atKey) || pair.value === null) return this.at(pair.key as Node);
+        const empty = pair.value === null || (isScalar(pair.value) && pair.value.value === null);
+        if ((last && atKey) || empty) return this.at(pair.key as Node); // an empty value has no useful position
         node = pair.value;
       } else if (isSeq(node) && typeof segment === 'number' && node.items[segment]) {
         node = node.items[segment];

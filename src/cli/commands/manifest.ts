@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { manifestFromK8s } from '../../manifest/from-k8s.js';
-import { displayPath, loadManifest, parseManifest } from '../../manifest/load.js';
+import { DEFAULT_MANIFEST, displayPath, loadManifest, parseManifest } from '../../manifest/load.js';
 import { summaryLines, summaryOf } from '../../manifest/summary.js';
 import { refuseOverwrite, writeStarterManifest } from '../../manifest/template.js';
 import { Reporter } from '../../output/reporter.js';
@@ -18,7 +18,8 @@ export async function manifestNewCommand(raw: Record<string, unknown>, _inv: Inv
   const services = (await loadManifest(path, { cwd: io.cwd })).services.map((s) => s.name);
   if (out.json) out.document('manifest new', { file: path, services });
   else out.result(`Wrote ${shown}, a starter manifest with ${services.length} example services (${services.join(', ')})`);
-  out.info(`Next: edit ${shown}, then run mtlsctl manifest check -f ${shown} and mtlsctl issue -f ${shown}`);
+  const flag = shown === DEFAULT_MANIFEST ? '' : ` -f ${shown}`;
+  out.info(`Next: edit ${shown}, then run mtlsctl manifest check${flag} and mtlsctl issue${flag}`);
   return 0;
 }
 
