@@ -85,6 +85,7 @@ function parseInto(text: string, shown: string, input: K8sInput, errors: string[
 
 /** Adds an object, or the items of a List kind (kubectl get -o yaml prints those). */
 function collect(value: unknown, source: string, input: K8sInput): void {
+  if (value === null || value === undefined) return; // an empty document, e.g. comments only
   const kind = field(value, 'kind');
   const items = field(value, 'items');
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(items)) {
