@@ -4,10 +4,10 @@
  * the Services that select its pods.
  */
 import { Document, YAMLSeq } from 'yaml';
-import { inputError } from '../errors.js';
+import { inputError, usageError } from '../errors.js';
 import { field, readK8sFiles, type K8sObject } from './k8s-read.js';
 import { defaultDnsNames, MANIFEST_DEFAULTS } from './resolve.js';
-import { checkDnsLabel } from './rules.js';
+import { checkDnsLabel, checkDnsName, checkTrustDomain } from './rules.js';
 
 /** Kinds whose pods become services. */
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
@@ -54,10 +54,13 @@ interface Workload {
 
 /**
  * Reads Kubernetes YAML files and derives a manifest.
+ * @throws MtlsError USAGE_INVALID_VALUE (exit 2) for a malformed trust or cluster domain.
  * @throws MtlsError FILE_NOT_FOUND or K8S_UNPARSEABLE (exit 3) for unreadable input,
  *   K8S_NO_WORKLOADS (exit 3) when no workload is found.
  */
 export async function manifestFromK8s(files: string[], options: FromK8sOptions): Promise<FromK8sResult> {
+  checkOption('--trust-domain', options.trustDomain, checkTrustDomain);
+  checkOption('--cluster-domain', options.clusterDomain, (v) => checkDnsName(v, 'cluster domain'));
   const input = await readK8sFiles(files, options.cwd);
   const clusterDomain = options.clusterDomain ?? MANIFEST_DEFAULTS.clusterDomain;
   const warnings: string[] = [];
@@ -90,6 +93,13 @@ export async function manifestFromK8s(files: string[], options: FromK8sOptions):
     },
     warnings,
   };
+}
+
+function checkOption(option: string, value: string | undefined, rule: (v: string) => string | undefined): void {
+  const problem = value === undefined ? undefined : rule(value);
+  if (problem === undefined) return;
+  const [what, fix] = problem.split('; ');
+  throw usageError('USAGE_INVALID_VALUE', `${option} ${what}`, fix);
 }
 
 function workloadsOf(objects: K8sObject[], warnings: string[]): Workload[] {

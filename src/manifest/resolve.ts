@@ -4,6 +4,7 @@ import { parseDuration } from '../time/duration.js';
 import type { Manifest, OutputFormat, ServiceSpec } from './types.js';
 import type { RawDefaults, RawManifest, RawService } from './schema.js';
 import { DEFAULT_TTL } from './cross-checks.js';
+import { canonicalIp } from './rules.js';
 
 /** Defaults of the top-level fields. */
 export const MANIFEST_DEFAULTS = {
@@ -62,7 +63,7 @@ function resolveService(s: RawService, ctx: Context, line: number): ServiceSpec 
     namespace,
     serviceAccount,
     dns: unique([...defaultDnsNames(s.name, namespace, ctx.clusterDomain), ...(s.dns ?? [])]),
-    ip: unique(s.ip ?? []),
+    ip: unique((s.ip ?? []).map(canonicalIp)),
     uri: unique([spiffeId(ctx.trustDomain, namespace, serviceAccount), ...(s.uri ?? [])]),
     usage: s.usage ?? d.usage ?? MANIFEST_DEFAULTS.usage,
     keyType: s.keyType ?? d.keyType ?? MANIFEST_DEFAULTS.keyType,

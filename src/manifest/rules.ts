@@ -60,6 +60,16 @@ export function checkIp(value: string): string | undefined {
   return `${q(value)} is not an IP address; write an IPv4 address such as 10.0.0.5 or an IPv6 address such as fd00::5${hint}`;
 }
 
+/**
+ * An IP address in one spelling, so that SANs compare as strings: IPv6 in
+ * the short lower-case form of RFC 5952 (via the WHATWG URL serialiser),
+ * IPv4 unchanged. Expects an address that passed checkIp.
+ */
+export function canonicalIp(value: string): string {
+  if (isIP(value) !== 6) return value;
+  return new URL(`http://[${value}]/`).hostname.slice(1, -1);
+}
+
 /** Checks an absolute URI such as spiffe://cluster.local/ns/default/sa/api. */
 export function checkUri(value: string): string | undefined {
   if (!SCHEME.test(value)) {

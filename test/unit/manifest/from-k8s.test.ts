@@ -105,6 +105,15 @@ describe('manifest from-k8s', () => {
     });
   });
 
+  test('when --trust-domain is malformed then USAGE_INVALID_VALUE (exit 2) says why before reading files', async () => {
+    await assert.rejects(manifestFromK8s(['missing.yaml'], { cwd: '/', trustDomain: 'spiffe://x' }), (e: MtlsError) => {
+      assert.equal(e.code, 'USAGE_INVALID_VALUE');
+      assert.equal(e.exitCode, 2);
+      assert.match(e.message, /^--trust-domain "spiffe:\/\/x" is not a SPIFFE trust domain$/);
+      return true;
+    });
+  });
+
   test('when no workload is found then K8S_NO_WORKLOADS says what to give', async (t) => {
     await assert.rejects(fromText(t, service('api', '{ app: api }')), (e: MtlsError) => {
       assert.equal(e.code, 'K8S_NO_WORKLOADS');
