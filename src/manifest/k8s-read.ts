@@ -1,7 +1,7 @@
 /** Reads Kubernetes YAML files into plain objects, each with where it came from. */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter, isMap, isNode, isSeq, parseAllDocuments, type Document } from 'yaml';
 import { EXIT, MtlsError, inputError } from '../errors.js';
 import { displayPath } from './load.js';
 
@@ -77,21 +77,22 @@ function parseInto(text: string, shown: string, input: K8sInput, errors: string[
       const { line, col } = lines.linePos(error.pos[0]);
       errors.push(`${shown}:${line}:${col}: ${error.message.split('\n')[0]}`);
     }
-    if (doc.errors.length > 0 || doc.contents === null) continue;
-    const line = lines.linePos(doc.contents.range?.[0] ?? 0).line;
-    collect(doc.toJS({ maxAliasCount: 1000 }) as unknown, `${shown}:${line}`, input);
+    if (doc.errors.length === 0) collect(doc, doc.contents, { shown, lines }, input);
   }
 }
 
-/** Adds an object, or the items of a List kind (kubectl get -o yaml prints those). */
-function collect(value: unknown, source: string, input: K8sInput): void {
+/** Adds an object, or each item of a List kind (kubectl get -o yaml prints those). */
+function collect(doc: Document, node: unknown, at: { shown: string; lines: LineCounter }, input: K8sInput): void {
+  if (!isNode(node)) return;
+  const value = node.toJS(doc, { maxAliasCount: 1000 }) as unknown;
   if (value === null || value === undefined) return; // an empty document, e.g. comments only
   const kind = field(value, 'kind');
-  const items = field(value, 'items');
-  if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(items)) {
-    for (const item of items) collect(item, source, input);
+  const items = isMap(node) ? node.get('items', true) : undefined;
+  if (typeof kind === 'string' && kind.endsWith('List') && isSeq(items)) {
+    for (const item of items.items) collect(doc, item, at, input);
     return;
   }
+  const source = `${at.shown}:${at.lines.linePos(node.range?.[0] ?? 0).line}`;
   const name = field(value, 'metadata', 'name');
   if (typeof kind !== 'string' || typeof name !== 'string') {
     input.skipped++;

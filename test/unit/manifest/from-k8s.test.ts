@@ -65,6 +65,10 @@ describe('manifest from-k8s', () => {
       ['agent', 'default', 'legacy-sa'],
     ]);
     assert.equal(r.warnings.length, 2, 'api-sa and legacy-sa are not defined in the input');
+    const lines = [...r.text.matchAll(/\(k8s\.yaml:(\d+)\)/g)].map((m) => Number(m[1]));
+    assert.equal(lines.length, 3);
+    assert.equal(new Set(lines).size, 3, 'each List item names its own line');
+    assert.equal(lines[0], 4);
   });
 
   test('when Services select pods then only matching workloads in the same namespace get their names', async (t) => {
