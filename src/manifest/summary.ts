@@ -1,5 +1,6 @@
 /** A short account of a loaded manifest, for `manifest check` and CI logs. */
 import { relative } from 'node:path';
+import { exists } from '../fs/atomic-write.js';
 import { formatDuration } from '../time/duration.js';
 import type { Manifest, ServiceSpec } from './types.js';
 
@@ -51,4 +52,23 @@ export function summaryLines(manifest: Manifest, shown: string, cwd: string): st
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+}
+
+/**
+ * Things `issue` will need that are missing now: PKCS#12 password variables
+ * that are unset and password files that do not exist. Warnings, not errors,
+ * because CI may check a manifest on a machine without the secrets.
+ */
+export async function missingSecrets(manifest: Manifest, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const s of manifest.services) {
+    if (!s.p12) continue;
+    if (s.p12.passwordEnv !== undefined && !env[s.p12.passwordEnv]) {
+      warnings.push(`${s.name}: p12 password variable ${s.p12.passwordEnv} is not set; mtlsctl issue will need it`);
+    }
+    if (s.p12.passwordFile !== undefined && !(await exists(s.p12.passwordFile))) {
+      warnings.push(`${s.name}: p12 password file ${s.p12.passwordFile} does not exist; mtlsctl issue will need it`);
+    }
+  }
+  return warnings;
 }

@@ -67,6 +67,17 @@ describe('mtlsctl manifest', () => {
     assert.doesNotMatch(r.stderr, NO_STACK);
   });
 
+  test('when a p12 password source is missing then check still passes and warns on stderr', async (t) => {
+    const dir = await tempDir(t);
+    await writeFile(join(dir, 'mtls.yaml'), 'services:\n  - name: a\n    formats: [p12]\n  - name: b\n    formats: [p12]\n    p12: { passwordFile: b.pass }\n');
+    const r = await mtlsctl(['manifest', 'check'], { cwd: dir, env: { MTLSCTL_P12_PASSWORD: undefined } });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stderr, /^warning: a: p12 password variable MTLSCTL_P12_PASSWORD is not set/m);
+    assert.match(r.stderr, /^warning: b: p12 password file .*b\.pass does not exist/m);
+    const set = await mtlsctl(['manifest', 'check'], { cwd: dir, env: { MTLSCTL_P12_PASSWORD: 'x' } });
+    assert.doesNotMatch(set.stderr, /MTLSCTL_P12_PASSWORD/);
+  });
+
   test('when the manifest is missing then check exits 3 with FILE_NOT_FOUND', async (t) => {
     const dir = await tempDir(t);
     const r = await mtlsctl(['manifest', 'check', '-f', 'nope.yaml'], { cwd: dir });

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { manifestFromK8s } from '../../manifest/from-k8s.js';
 import { DEFAULT_MANIFEST, displayPath, loadManifest, parseManifest } from '../../manifest/load.js';
-import { summaryLines, summaryOf } from '../../manifest/summary.js';
+import { missingSecrets, summaryLines, summaryOf } from '../../manifest/summary.js';
 import { refuseOverwrite, writeStarterManifest } from '../../manifest/template.js';
 import { Reporter } from '../../output/reporter.js';
 import type { Io } from '../io.js';
@@ -27,6 +27,7 @@ export async function manifestNewCommand(raw: Record<string, unknown>, _inv: Inv
 export async function manifestCheckCommand(raw: Record<string, unknown>, _inv: Invocation, io: Io): Promise<number> {
   const out = new Reporter(io, raw);
   const manifest = await loadManifest(String(raw.file), { cwd: io.cwd });
+  for (const warning of await missingSecrets(manifest, io.env)) out.warn(warning);
   if (out.json) out.document('manifest check', summaryOf(manifest));
   else out.result(summaryLines(manifest, displayPath(manifest.file, io.cwd), io.cwd).join('\n'));
   return 0;
