@@ -22,11 +22,6 @@ export interface BetweenRequest {
   maxVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
-type LoadManifest = (file: string, options: { cwd: string }) => Promise<Manifest>;
-
-// TODO: src/manifest/load.ts lands from branch manifest; the variable specifier keeps tsc from requiring it before then.
-const LOADER = '../manifest/load.js';
-
 /** The files `mtlsctl issue` writes for a service. */
 export function serviceFiles(manifest: Manifest, name: string) {
   const dir = join(manifest.outDir, name);
@@ -44,7 +39,8 @@ export function serverNameOf(service: ServiceSpec, clusterDomain: string): strin
  * @throws MtlsError USAGE_INVALID_VALUE for a service not in the manifest, FILE_NOT_FOUND for files not issued.
  */
 export async function probeBetween(req: BetweenRequest, now: () => Date): Promise<ProbeReport> {
-  const { loadManifest } = (await import(LOADER)) as { loadManifest: LoadManifest };
+  // The manifest loader pulls in yaml and zod: only --from/--to needs it.
+  const { loadManifest } = await import('../manifest/load.js');
   const manifest = await loadManifest(req.manifestFile, { cwd: req.cwd });
   const a = findService(manifest, req.from, '--from');
   const b = findService(manifest, req.to, '--to');
