@@ -1,0 +1,88 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mtlsctl } from '../helpers/run-cli.js';
+import { makeTestCa, makeTestLeaf, writeLeafFiles, type TestCa } from '../helpers/mini-ca.js';
+
+const MANIFEST = `outDir: out
+services:
+  - name: frontend
+  - name: checkoutservice
+`;
+
+const dnsOf = (name: string) => [name, `${name}.default`, `${name}.default.svc`, `${name}.default.svc.cluster.local`];
+
+/** Writes out/<name>/{cert,key,chain,ca}.pem as `mtlsctl issue` lays them out. */
+async function issueWith(dir: string, ca: TestCa, name: string, trust: TestCa = ca): Promise<void> {
+  const leaf = await makeTestLeaf(ca, { commonName: name, altNames: { dns: dnsOf(name) } });
+  const files = await writeLeafFiles(join(dir, 'out'), name, leaf, ca);
+  await writeFile(files.ca, trust.trustPem);
+}
+
+// TODO: build these files with `mtlsctl manifest from-k8s` + `mtlsctl issue` on the Online Boutique example once both reach main; until then mini-ca writes the same layout.
+describe('mtlsctl probe --from --to', () => {
+  let dir: string;
+  let ca: TestCa;
+  let other: TestCa;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mtlsctl-probe-between-'));
+    [ca, other] = await Promise.all([makeTestCa({ name: 'Boutique Root CA' }), makeTestCa({ name: 'Stray Root CA' })]);
+    await writeFile(join(dir, 'mtls.yaml'), MANIFEST);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  const probe = async (extra: string[] = []) => {
+    const r = await mtlsctl(['probe', '--from', 'frontend', '--to', 'checkoutservice', '--json', ...extra], { cwd: dir, timeoutMs: 30_000 });
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.diagnosis.exitCode, r.exitCode);
+    return doc;
+  };
+
+  test('when both services were issued by one CA then the probe is ok over loopback with the cluster name', async () => {
+    await Promise.all([issueWith(dir, ca, 'frontend'), issueWith(dir, ca, 'checkoutservice')]);
+    for (const v of ['1.2', '1.3']) {
+      const doc = await probe(['--tls-min', v, '--tls-max', v]);
+      assert.equal(doc.diagnosis.code, 'ok', doc.diagnosis.summary);
+      assert.equal(doc.mode, 'between');
+      assert.deepEqual(doc.services, { from: 'frontend', to: 'checkoutservice' });
+      assert.equal(doc.target.servername, 'checkoutservice.default.svc.cluster.local');
+      assert.equal(doc.clientCertificate.presented[0].subject, 'CN=frontend');
+    }
+  });
+
+  test('when the client certificate and key come from another CA then the code is client-cert-unknown-ca', async () => {
+    await Promise.all([issueWith(dir, other, 'frontend', ca), issueWith(dir, ca, 'checkoutservice')]);
+    for (const v of ['1.2', '1.3']) {
+      const doc = await probe(['--tls-min', v, '--tls-max', v]);
+      assert.equal(doc.diagnosis.code, 'client-cert-unknown-ca', `${doc.diagnosis.summary}\n${doc.diagnosis.evidence.join('\n')}`);
+      assert.match(doc.diagnosis.summary, /Stray Root CA/);
+    }
+  });
+
+  test('when one side holds all its files from another CA then the client sees server-cert-untrusted first', async () => {
+    for (const [stray, code] of [['checkoutservice', 'server-cert-untrusted'], ['frontend', 'server-cert-untrusted']]) {
+      const name = (n: string) => issueWith(dir, n === stray ? other : ca, n);
+      await Promise.all([name('frontend'), name('checkoutservice')]);
+      const doc = await probe();
+      assert.equal(doc.diagnosis.code, code, doc.diagnosis.summary);
+      assert.equal(doc.diagnosis.exitCode, 1);
+    }
+  });
+
+  test('when a service is not in the manifest then probe exits 2 and lists the services', async () => {
+    const r = await mtlsctl(['probe', '--from', 'frontend', '--to', 'cartservice'], { cwd: dir });
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /--to cartservice is not a service of .*mtls\.yaml \[USAGE_INVALID_VALUE\]/);
+    assert.match(r.stderr, /hint: services: frontend, checkoutservice/);
+  });
+
+  test('when the files were never issued then probe exits 3 and says to run mtlsctl issue', async () => {
+    await rm(join(dir, 'out'), { recursive: true, force: true });
+    const r = await mtlsctl(['probe', '--from', 'frontend', '--to', 'checkoutservice'], { cwd: dir });
+    assert.equal(r.exitCode, 3);
+    assert.match(r.stderr, /\[FILE_NOT_FOUND\]/);
+    assert.match(r.stderr, /mtlsctl issue/);
+  });
+});
