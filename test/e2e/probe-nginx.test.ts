@@ -36,9 +36,9 @@ describe('mtlsctl probe --http against nginx with ssl_verify_client on', { concu
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function probe(site: string, who?: FixtureName): Promise<Doc> {
+  async function probe(site: string, who?: FixtureName, http = ['--http', '/']): Promise<Doc> {
     const cert = who ? ['--cert', f[who].chain, '--key', f[who].key] : [];
-    const r = await mtlsctl(['probe', `127.0.0.1:${port[site]}`, '--servername', 'localhost', '--ca', f.server.ca, '--http', '/', ...cert, '--json'], { cwd: dir, timeoutMs: 30_000 });
+    const r = await mtlsctl(['probe', `127.0.0.1:${port[site]}`, '--servername', 'localhost', '--ca', f.server.ca, ...http, ...cert, '--json'], { cwd: dir, timeoutMs: 30_000 });
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.diagnosis.exitCode, r.exitCode);
     return doc;
@@ -69,6 +69,14 @@ describe('mtlsctl probe --http against nginx with ssl_verify_client on', { concu
       });
     }
   }
+
+  test('when --http is not given but nginx picks ALPN http/1.1 then the probe asks over HTTP anyway', async () => {
+    const doc = await probe('strict1.3', 'clientExpired', []);
+    expectCode(doc, 'client-cert-expired');
+    assert.equal(doc.tls.alpn, 'http/1.1');
+    assert.equal(doc.http.status, 400);
+    assert.match(doc.diagnosis.evidence.join('\n'), /ALPN http\/1\.1/);
+  });
 
   test('when nginx does not verify clients then a probe without a certificate gets mtls-not-enforced', async () => {
     const doc = await probe('open1.3');
