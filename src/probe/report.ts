@@ -64,7 +64,7 @@ export function buildReport(obs: HandshakeObservation | undefined, diagnosis: Di
     timings: obs.timings,
     tls: { protocol: obs.protocol, cipher: obs.cipher, alpn: obs.alpn },
     serverChain: obs.serverChain.map(summarizeCert),
-    serverVerification: { verified: obs.serverChain.length > 0 && !obs.serverAuthorizationError, ...(obs.serverAuthorizationError ? { error: obs.serverAuthorizationError } : {}) },
+    serverVerification: verification(obs),
     clientCertificate: {
       requested: obs.certificateRequested,
       acceptableCaNames: obs.acceptableCaNames.map(formatName),
@@ -78,4 +78,11 @@ export function buildReport(obs: HandshakeObservation | undefined, diagnosis: Di
     ...(obs.nonTlsBanner ? { nonTlsBanner: obs.nonTlsBanner } : {}),
     diagnosis,
   };
+}
+
+/** Whether the server chain verified, counting a name mismatch as a failure. */
+function verification(obs: HandshakeObservation): ProbeReport['serverVerification'] {
+  const identity = (obs as { serverIdentityError?: { code: string } }).serverIdentityError?.code;
+  const error = obs.serverAuthorizationError || identity;
+  return { verified: obs.serverChain.length > 0 && !error, ...(error ? { error } : {}) };
 }
