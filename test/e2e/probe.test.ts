@@ -7,7 +7,7 @@ import { openssl } from '../helpers/openssl.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startNodeTls, startOpenssl, type Peer } from '../helpers/tls-peers.js';
+import { freePort, startNodeTls, startOpenssl, type Peer } from '../helpers/probe-servers.js';
 import { makeProbeFixtures, type FixtureName, type LeafFiles } from './probe-fixtures.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
