@@ -118,11 +118,12 @@ function unknownCa(obs: HandshakeObservation, local: LocalMaterial, chain: CertF
   } else if (obs.certificateRequested) {
     evidence.push('the server named no acceptable CAs');
   }
-  const missingIntermediate = chain.length === 1 && !leaf.selfSigned && local.clientTrust && checkChain(obs.clientChainSent, local.clientTrust, now).problem === 'missing-intermediate';
-  if (missingIntermediate || (chain.length === 1 && obs.acceptableCaNames.length > 0 && !namesListed(obs.acceptableCaNames, chain) && local.clientChain.length > 1)) {
+  const lone = chain.length === 1 && !leaf.selfSigned;
+  if (lone && local.clientTrust && checkChain(obs.clientChainSent, local.clientTrust, now).problem === 'missing-intermediate') {
     evidence.push('the client sent only its leaf, without the intermediate');
     return diagnosis('client-cert-unknown-ca', `the server cannot link the client certificate to a CA it trusts: the intermediate ${leaf.issuer} was not sent`, evidence, 'present chain.pem (leaf then intermediate) as --cert, not cert.pem');
   }
+  if (lone) evidence.push(`the client sent only its leaf: if ${leaf.issuer} is an intermediate CA, present chain.pem (leaf then intermediate) instead of cert.pem`);
   return diagnosis('client-cert-unknown-ca', `the server does not trust ${chain[chain.length - 1]!.issuer}, the CA behind the client certificate`, evidence, 'add the client\'s root CA to the server\'s client trust bundle, or reissue the client certificate from the CA the server trusts (`mtlsctl issue` with the shared CA)');
 }
 

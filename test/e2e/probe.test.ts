@@ -181,6 +181,12 @@ describe('mtlsctl probe against real peers', { concurrency: 4 }, () => {
     });
   }
 
+  test('when the client presents cert.pem without its intermediate then unknown-ca says to send chain.pem', async () => {
+    const doc = await probe([at(s['strict1.3']!), '--cert', f.client.cert, '--key', f.client.key, ...trust()]);
+    expectCode(doc, 'client-cert-unknown-ca', 1);
+    assert.match(doc.diagnosis.evidence.join('\n'), /sent only its leaf: .*present chain\.pem/);
+  });
+
   test('when the key belongs to another certificate then the code is client-key-mismatch and nothing connects', async () => {
     const doc = await probe([at(s['strict1.3']!), '--cert', f.client.chain, '--key', f.clientForeign.key, ...trust()]);
     expectCode(doc, 'client-key-mismatch', 1);
