@@ -8,6 +8,9 @@ import { chmodSync, closeSync, mkdirSync, openSync, renameSync, rmSync, writeSyn
 import { basename, dirname, join } from 'node:path';
 import { PUBLIC_MODE, writeError } from './atomic-write.js';
 
+const RUN_TAG = `${process.pid}-${randomBytes(4).toString('hex')}`;
+let counter = 0;
+
 /**
  * Writes `data` to a temporary sibling with its final mode and renames it over
  * `path`, so readers see the old or the new file, never a part of one.
@@ -16,7 +19,8 @@ import { PUBLIC_MODE, writeError } from './atomic-write.js';
  * @throws MtlsError WRITE_FAILED naming the path.
  */
 export function writeFileAtomicSync(path: string, data: string | Buffer, mode: number = PUBLIC_MODE): void {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  // A per-process random tag and a counter: unique without a random draw per file.
+  const temp = join(dirname(path), `.${basename(path)}.${RUN_TAG}.${++counter}.tmp`);
   try {
     const fd = openSync(temp, 'wx', mode);
     try {
@@ -37,6 +41,12 @@ export function writeFileAtomicSync(path: string, data: string | Buffer, mode: n
  * @throws MtlsError WRITE_FAILED naming the path.
  */
 export function ensureDirSync(path: string): void {
+  try {
+    mkdirSync(path);
+    return;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') return;
+  }
   try {
     mkdirSync(path, { recursive: true });
   } catch (cause) {

@@ -1,15 +1,16 @@
 /** What a service folder holds now, read without throwing. */
-import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readCertificate, type CertificateParts } from '../pki/der-reader.js';
 import { parsePem } from '../pki/pem.js';
+import { publicSideOfPkcs8, type PublicSide } from '../pki/pkcs8-public.js';
 import type { ServicePaths } from './files.js';
 
 /** The current files of one service; undefined members are missing. */
 export interface CurrentFiles {
   /** The parsed leaf, or a reason it cannot be read. */
   cert?: { der: Buffer; pem: string; parts: CertificateParts } | { error: string };
-  key?: KeyObject | { error: string };
+  /** The key's public side (enough to match it to the certificate), or why it cannot be read. */
+  key?: PublicSide | { error: string };
   chainPem?: string;
   caPem?: string;
   p12: boolean;
@@ -34,11 +35,13 @@ function readCert(pem: string): CurrentFiles['cert'] {
   }
 }
 
-function readKey(pem: string): KeyObject | { error: string } {
+function readKey(pem: string): PublicSide | { error: string } {
+  const block = parsePem(pem).find((b) => b.label === 'PRIVATE KEY');
+  if (!block) return { error: 'holds no unencrypted PKCS#8 private key' };
   try {
-    return createPrivateKey(pem);
+    return publicSideOfPkcs8(block.der);
   } catch {
-    return { error: 'holds no readable unencrypted private key' };
+    return { error: 'holds a malformed private key' };
   }
 }
 
@@ -47,7 +50,8 @@ function readKey(pem: string): KeyObject | { error: string } {
  * small files, where the thread-pool round trip of each async read dominates).
  */
 export function readCurrentFiles(paths: ServicePaths): CurrentFiles {
-  const certPem = readText(paths.cert);
+  // existsSync first: a failed read builds an Error, which a first run would pay for every service.
+  const certPem = existsSync(paths.cert) ? readText(paths.cert) : undefined;
   if (certPem === undefined) return { p12: false };
   const keyPem = readText(paths.key);
   return {

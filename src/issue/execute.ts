@@ -5,7 +5,9 @@ import { ensureDirSync, writeFileAtomicSync } from '../fs/atomic-write-sync.js';
 import { KEY_MODE } from '../fs/atomic-write.js';
 import { certificatePem } from '../pki/certificate.js';
 import { isRsa } from '../pki/key-types.js';
-import { exportPrivateKey, generateKey, subjectPublicKeyInfo } from '../pki/keys.js';
+import { generateKey } from '../pki/keys.js';
+import { toPem } from '../pki/pem.js';
+import { publicSideOfPkcs8 } from '../pki/pkcs8-public.js';
 import { issueLeaf, issuerOf, type Issuer } from './leaf.js';
 import type { PlannedService } from './plan.js';
 import type { ActiveRecord, IssuedRecord } from './record.js';
@@ -75,11 +77,13 @@ interface CaFiles {
 
 function issueOne(p: PlannedService, key: KeyObject, issuer: Issuer, ca: CaFiles, options: ExecuteOptions): IssueOutcome {
   const { spec, paths } = p;
+  // One export serves key.pem and the certificate's public key (node's own SPKI export costs more than signing).
+  const pkcs8 = key.export({ type: 'pkcs8', format: 'der' });
   const { der, template } = issueLeaf({
     commonName: spec.name,
     altNames: { dns: spec.dns, ip: spec.ip, uri: spec.uri },
     usage: spec.usage,
-    subjectPublicKeyInfo: subjectPublicKeyInfo(key),
+    subjectPublicKeyInfo: publicSideOfPkcs8(pkcs8).spki,
     rsa: isRsa(spec.keyType),
     issuedAt: options.now,
     ttl: spec.ttl,
@@ -87,7 +91,7 @@ function issueOne(p: PlannedService, key: KeyObject, issuer: Issuer, ca: CaFiles
   const certPem = certificatePem(der);
   ensureDirSync(paths.dir);
   // The key first: a reader that sees the new certificate finds its key already in place.
-  writeFileAtomicSync(paths.key, exportPrivateKey(key), KEY_MODE);
+  writeFileAtomicSync(paths.key, toPem('PRIVATE KEY', pkcs8), KEY_MODE);
   writeFileAtomicSync(paths.cert, certPem);
   writeFileAtomicSync(paths.chain, certPem + ca.chainTail);
   writeFileAtomicSync(paths.ca, ca.trustPem);

@@ -1,9 +1,7 @@
 /** Decides, per service, whether to issue, renew, reissue or leave it alone. */
-import { createPublicKey } from 'node:crypto';
 import { usageError } from '../errors.js';
 import type { Manifest, ServiceSpec } from '../manifest/types.js';
 import { authorityKeyIdentifier, extKeyUsage, subjectAltName } from '../pki/extensions.js';
-import { keyTypeOf } from '../pki/keys.js';
 import { OID } from '../pki/oids.js';
 import { extKeyUsagesFor } from './leaf.js';
 import { caKeyIdentifier, type CaView } from './ca-view.js';
@@ -129,12 +127,11 @@ function whatChanged(spec: ServiceSpec, parts: CertificateParts, files: CurrentF
   const key = files.key;
   if (key === undefined) return `${SERVICE_FILES.key} is missing`;
   if ('error' in key) return `${SERVICE_FILES.key} ${key.error}`;
-  const keySpki = createPublicKey(key).export({ type: 'spki', format: 'der' });
-  if (!keySpki.equals(parts.subjectPublicKeyInfo)) return `${SERVICE_FILES.key} does not match ${SERVICE_FILES.cert}`;
+  if (!key.spki.equals(parts.subjectPublicKeyInfo)) return `${SERVICE_FILES.key} does not match ${SERVICE_FILES.cert}`;
   if (!parts.issuer.equals(expected.issuer) || !parts.extensions.get(OID.authorityKeyIdentifier)?.value.equals(expected.aki)) {
     return 'issued by another CA than the current issuing CA';
   }
-  const type = keyTypeOf(key);
+  const type = key.type;
   if (type !== spec.keyType) return `key type ${type ?? 'unknown'} -> ${spec.keyType}`;
   const sans = subjectAltName({ dns: spec.dns, ip: spec.ip, uri: spec.uri }).value;
   const certSans = parts.extensions.get(OID.subjectAltName)?.value;
