@@ -106,12 +106,17 @@ function issueOne(p: PlannedService, key: KeyObject, issuer: Issuer, ca: CaFiles
     action: DONE[p.action],
     reason: p.reason,
     serial: template.serial.toString('hex'),
-    notBefore: template.notBefore.toISOString(),
-    notAfter: template.notAfter.toISOString(),
+    notBefore: wholeSeconds(template.notBefore),
+    notAfter: wholeSeconds(template.notAfter),
     clamped: template.notAfter.getTime() < options.now.getTime() + spec.ttl,
     ...(p.current ? { supersedes: p.current.serial } : {}),
     files: [paths.cert, paths.key, paths.chain, paths.ca, ...(paths.p12 ? [paths.p12] : [])],
   };
+}
+
+/** A time as the certificate states it: DER times drop milliseconds. */
+function wholeSeconds(date: Date): string {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString();
 }
 
 /** The outcome of a service left as it is. */
