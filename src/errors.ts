@@ -78,6 +78,9 @@ export const ERROR_CODES: ReadonlyArray<[code: string, exit: ExitCode, meaning: 
   ['REFUSE_OVERWRITE', EXIT.localState, 'a file exists and --force was not given'],
   ['WRITE_FAILED', EXIT.localState, 'a file or directory cannot be written'],
   ['LOCKED', EXIT.localState, 'another mtlsctl holds the CA lock'],
+  ['CA_EXPIRED', EXIT.localState, 'the issuing CA has expired: create a new one'],
+  ['SAN_NOT_PERMITTED', EXIT.badInput, 'a manifest name lies outside the CA name constraints'],
+  ['P12_PASSWORD_REQUIRED', EXIT.usage, 'a service asks for PKCS#12 and no password is set'],
   ['INTERNAL', EXIT.internal, 'a bug in mtlsctl: please report it'],
   ['ABORTED', EXIT.aborted, 'interrupted or prompt cancelled'],
 ];

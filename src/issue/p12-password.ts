@@ -24,7 +24,7 @@ export function resolveP12Password(spec: ServiceSpec, manifestFile: string, env:
     }
     const line = text.split(/\r?\n/)[0] ?? '';
     if (line !== '') return line;
-    throw inputError('P12_PASSWORD_REQUIRED', `the PKCS#12 password file ${path} of ${spec.name} is empty`, 'put the password on its first line');
+    throw new MtlsError('P12_PASSWORD_REQUIRED', EXIT.usage, `the PKCS#12 password file ${path} of ${spec.name} is empty`, { hint: 'put the password on its first line' });
   }
   const fromEnv = (p12?.passwordEnv !== undefined ? env[p12.passwordEnv] : undefined) ?? env[P12_PASSWORD_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;

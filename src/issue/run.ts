@@ -60,12 +60,13 @@ export async function runIssue(manifest: Manifest, o: IssueRunOptions): Promise<
     const plan = planIssue(manifest, ca, o.now, planOptions);
     for (const [name, password] of p12Passwords(plan.services, manifest, o.env)) passwords.set(name, password);
     const buildP12 = passwords.size > 0 ? (await import('../pki/pkcs12.js')).buildPkcs12 : undefined;
+    const warnings = [...plan.warnings, ...asciiWarnings(passwords)];
     const outcomes = await executePlan(plan.services, ca, {
       now: o.now, concurrency: o.concurrency, p12Passwords: passwords, onProgress: o.onProgress,
       ...(buildP12 ? { buildP12: (i: { key: KeyObject; certs: Buffer[]; password: string; friendlyName: string; legacy: boolean }) => buildP12(i) } : {}),
     });
     appendRecords(manifest.caDir, recordsOf(outcomes, plan.services, o.now));
-    return { dryRun: false, plan: plan.services, outcomes, warnings: plan.warnings };
+    return { dryRun: false, plan: plan.services, outcomes, warnings };
   } finally {
     release();
   }
@@ -79,4 +80,11 @@ function p12Passwords(plan: PlannedService[], manifest: Manifest, env: NodeJS.Pr
     out.set(p.spec.name, resolveP12Password(p.spec, manifest.file, env));
   }
   return out;
+}
+
+/** Java's keytool refuses PKCS#12 passwords outside ASCII ("Password is not ASCII"). */
+function asciiWarnings(passwords: Map<string, string>): string[] {
+  return [...passwords]
+    .filter(([, password]) => /[^\x20-\x7e]/.test(password))
+    .map(([name]) => `${name}: the PKCS#12 password is not plain ASCII; Java (keytool, KeyStore) cannot open the file`);
 }
