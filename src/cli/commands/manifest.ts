@@ -1,0 +1,62 @@
+/** `mtlsctl manifest new|check|from-k8s`: thin wrappers over src/manifest/. */
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../../fs/atomic-write.js';
+import { manifestFromK8s } from '../../manifest/from-k8s.js';
+import { DEFAULT_MANIFEST, displayPath, loadManifest, parseManifest } from '../../manifest/load.js';
+import { missingSecrets, summaryLines, summaryOf } from '../../manifest/summary.js';
+import { refuseOverwrite, writeStarterManifest } from '../../manifest/template.js';
+import { Reporter } from '../../output/reporter.js';
+import type { Io } from '../io.js';
+import type { Invocation } from '../program.js';
+
+/** Runs `mtlsctl manifest new`. */
+export async function manifestNewCommand(raw: Record<string, unknown>, _inv: Invocation, io: Io): Promise<number> {
+  const out = new Reporter(io, raw);
+  const path = resolve(io.cwd, String(raw.file));
+  const shown = displayPath(path, io.cwd);
+  await writeStarterManifest(path, shown, Boolean(raw.force));
+  const services = (await loadManifest(path, { cwd: io.cwd })).services.map((s) => s.name);
+  if (out.json) out.document('manifest new', { file: path, services });
+  else out.result(`Wrote ${shown}, a starter manifest with ${services.length} example services (${services.join(', ')})`);
+  const flag = shown === DEFAULT_MANIFEST ? '' : ` -f ${shown}`;
+  out.info(`Next: edit ${shown}, then run mtlsctl manifest check${flag} and mtlsctl issue${flag}`);
+  return 0;
+}
+
+/** Runs `mtlsctl manifest check`. */
+export async function manifestCheckCommand(raw: Record<string, unknown>, _inv: Invocation, io: Io): Promise<number> {
+  const out = new Reporter(io, raw);
+  const manifest = await loadManifest(String(raw.file), { cwd: io.cwd });
+  for (const warning of await missingSecrets(manifest, io.env)) out.warn(warning);
+  if (out.json) out.document('manifest check', summaryOf(manifest));
+  else out.result(summaryLines(manifest, displayPath(manifest.file, io.cwd), io.cwd).join('\n'));
+  return 0;
+}
+
+/** Runs `mtlsctl manifest from-k8s`. */
+export async function manifestFromK8sCommand(raw: Record<string, unknown>, inv: Invocation, io: Io): Promise<number> {
+  const out = new Reporter(io, raw);
+  const files = (inv.args.length > 0 ? inv.args : (raw.files as string[])).map(String);
+  const target = raw.output === undefined ? undefined : resolve(io.cwd, String(raw.output));
+  const shown = target && displayPath(target, io.cwd);
+  if (target) await refuseOverwrite(target, shown!, Boolean(raw.force));
+
+  const result = await manifestFromK8s(files, {
+    cwd: io.cwd,
+    trustDomain: String(raw.trustDomain),
+    clusterDomain: String(raw.clusterDomain),
+  });
+  // The generated text must load like any manifest; a failure here is a bug.
+  parseManifest(result.text, target ?? resolve(io.cwd, 'mtls.yaml'), '<generated manifest>');
+
+  const { counts } = result;
+  out.info(`Read ${counts.objects} objects: ${counts.workloads} workloads, ${counts.k8sServices} Services, ${counts.serviceAccounts} ServiceAccounts${counts.skipped ? `, ${counts.skipped} other documents skipped` : ''}`);
+  for (const warning of result.warnings) out.warn(warning);
+  if (target) {
+    await writeFileAtomic(target, result.text);
+    out.info(`Wrote ${shown} with ${counts.workloads} services; next: mtlsctl manifest check -f ${shown}`);
+  }
+  if (out.json) out.document('manifest from-k8s', { file: target ?? null, counts, warnings: result.warnings, manifest: result.manifest });
+  else if (!target) out.result(result.text);
+  return 0;
+}

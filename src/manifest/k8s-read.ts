@@ -1,0 +1,109 @@
+/** Reads Kubernetes YAML files into plain objects, each with where it came from. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { LineCounter, isMap, isNode, isSeq, parseAllDocuments, type Document } from 'yaml';
+import { EXIT, MtlsError, inputError } from '../errors.js';
+import { displayPath } from './load.js';
+
+/** One Kubernetes object found in the input. */
+export interface K8sObject {
+  kind: string;
+  name: string;
+  /** metadata.namespace, or `default` when absent. */
+  namespace: string;
+  body: Record<string, unknown>;
+  /** `file:line` of the object, for comments and messages. */
+  source: string;
+}
+
+/** Every object found, and how many documents were not objects mtlsctl can read. */
+export interface K8sInput {
+  objects: K8sObject[];
+  /** Documents without kind or metadata.name (skipped). */
+  skipped: number;
+}
+
+type Fields = Record<string, unknown>;
+
+/** Reads a nested field, or undefined when any step is missing. */
+export function field(value: unknown, ...path: string[]): unknown {
+  let node = value;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+    node = (node as Fields)[key];
+  }
+  return node;
+}
+
+/**
+ * Reads and parses every file; all syntax errors of all files are reported together.
+ * @throws MtlsError FILE_NOT_FOUND (exit 3) for a file that cannot be read.
+ * @throws MtlsError K8S_UNPARSEABLE (exit 3) listing `file:line:col` of each YAML error.
+ */
+export async function readK8sFiles(files: string[], cwd: string): Promise<K8sInput> {
+  const input: K8sInput = { objects: [], skipped: 0 };
+  const errors: string[] = [];
+  for (const file of files) {
+    const path = resolve(cwd, file);
+    const shown = displayPath(path, cwd);
+    const text = await readText(path, shown);
+    parseInto(text, shown, input, errors);
+  }
+  if (errors.length > 0) {
+    const count = errors.length === 1 ? '1 YAML error' : `${errors.length} YAML errors`;
+    throw new MtlsError('K8S_UNPARSEABLE', EXIT.badInput, `found ${count} in the Kubernetes input`, {
+      details: errors,
+      hint: 'fix the YAML at the lines above (indentation, quoting), or leave that file out',
+    });
+  }
+  return input;
+}
+
+async function readText(path: string, shown: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code);
+    throw inputError('FILE_NOT_FOUND', `cannot read ${shown}: ${why}`, 'name existing Kubernetes YAML files, e.g. mtlsctl manifest from-k8s k8s/*.yaml');
+  }
+}
+
+function parseInto(text: string, shown: string, input: K8sInput, errors: string[]): void {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
+  for (const doc of docs) {
+    for (const error of doc.errors) {
+      const { line, col } = lines.linePos(error.pos[0]);
+      errors.push(`${shown}:${line}:${col}: ${error.message.split('\n')[0]}`);
+    }
+    if (doc.errors.length === 0) collect(doc, doc.contents, { shown, lines }, input);
+  }
+}
+
+/** Adds an object, or each item of a List kind (kubectl get -o yaml prints those). */
+function collect(doc: Document, node: unknown, at: { shown: string; lines: LineCounter }, input: K8sInput): void {
+  if (!isNode(node)) return;
+  const value = node.toJS(doc, { maxAliasCount: 1000 }) as unknown;
+  if (value === null || value === undefined) return; // an empty document, e.g. comments only
+  const kind = field(value, 'kind');
+  const items = isMap(node) ? node.get('items', true) : undefined;
+  if (typeof kind === 'string' && kind.endsWith('List') && isSeq(items)) {
+    for (const item of items.items) collect(doc, item, at, input);
+    return;
+  }
+  const source = `${at.shown}:${at.lines.linePos(node.range?.[0] ?? 0).line}`;
+  const name = field(value, 'metadata', 'name');
+  if (typeof kind !== 'string' || typeof name !== 'string') {
+    input.skipped++;
+    return;
+  }
+  const namespace = field(value, 'metadata', 'namespace');
+  input.objects.push({
+    kind,
+    name,
+    namespace: typeof namespace === 'string' && namespace !== '' ? namespace : 'default',
+    body: value as Fields,
+    source,
+  });
+}
