@@ -1,6 +1,5 @@
 /** `mtlsctl issue`: a manifest in, keys and certificates out, a table of what changed. */
 import { resolvePassphrase } from '../../ca/passphrase.js';
-import type { Manifest } from '../../manifest/types.js';
 import { durationOption } from '../../time/duration.js';
 import { runIssue } from '../../issue/run.js';
 import { issueJson, issueTable, issueWarnings } from '../../output/issue-report.js';
@@ -20,16 +19,12 @@ interface IssueOptions {
   quiet?: boolean;
 }
 
-type LoadManifest = (file: string, options: { cwd: string }) => Promise<Manifest>;
-// TODO: import '../../manifest/load.js' by its literal name once the loader is on this branch; until then issue cannot run.
-const LOADER = '../../manifest/load.js';
-
 /** Runs `mtlsctl issue`. */
 export async function issueCommand(raw: Record<string, unknown>, _inv: Invocation, io: Io): Promise<number> {
   const opts = raw as unknown as IssueOptions;
   const out = new Reporter(io, raw);
   const lockTimeoutMs = durationOption('--lock-timeout', opts.lockTimeout);
-  const { loadManifest } = (await import(LOADER)) as { loadManifest: LoadManifest };
+  const { loadManifest } = await import('../../manifest/load.js');
   const manifest = await loadManifest(opts.file, { cwd: io.cwd });
   const showProgress = Boolean(io.stderr.isTTY) && !opts.quiet && !opts.json;
   const progress = showProgress ? startProgress(io.stderr, 'issuing') : undefined;
