@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat, writeFile, cp, mkdir } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
@@ -33,17 +34,19 @@ describe('mtlsctl issue on Online Boutique', () => {
   let base: string;
   let services: string[];
   const dirs: string[] = [];
+  after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
   /** A fresh copy of the issued tree, so tests that change it stay independent. */
   async function copy(): Promise<string> {
-    const dir = await tempDir({ after });
-    await cp(base, dir, { recursive: true, preserveTimestamps: true });
+    const dir = await mkdtemp(join(tmpdir(), 'mtlsctl-issue-'));
     dirs.push(dir);
+    await cp(base, dir, { recursive: true, preserveTimestamps: true });
     return dir;
   }
 
   before(async () => {
-    base = await tempDir({ after });
+    base = await mkdtemp(join(tmpdir(), 'mtlsctl-issue-'));
+    dirs.push(base);
     for (const args of [['init'], ['manifest', 'from-k8s', BOUTIQUE, '-o', 'mtls.yaml'], ['issue']]) {
       const r = await mtlsctl(args, { cwd: base });
       assert.equal(r.exitCode, 0, `${args.join(' ')}: ${r.stderr}`);
