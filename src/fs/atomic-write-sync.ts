@@ -31,7 +31,11 @@ export function writeFileAtomicSync(path: string, data: string | Buffer, mode: n
     chmodSync(temp, mode); // the umask may have narrowed `mode`
     renameSync(temp, path);
   } catch (cause) {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // The folder itself is unusable; the write error below says why.
+    }
     throw writeError(path, cause);
   }
 }

@@ -41,6 +41,8 @@ export interface ExecuteOptions {
   /** Builds a PKCS#12 file; loaded only when some service asks for one. */
   buildP12?: (input: { key: KeyObject; certs: Buffer[]; password: string; friendlyName: string; legacy: boolean }) => Buffer;
   onProgress?: (done: number, total: number) => void;
+  /** Called as each service's files are in place, so a later failure still records it. */
+  onIssued?: (outcome: IssueOutcome) => void;
 }
 
 const DONE: Record<PlannedService['action'], DoneAction> = {
@@ -63,7 +65,9 @@ export async function executePlan(plan: PlannedService[], ca: IssuingCa, options
   let done = 0;
   await forEachLimited(work, options.concurrency ?? 32, async (p) => {
     const key = await generateKey(p.spec.keyType);
-    outcomes.set(p, issueOne(p, key.privateKey, issuer, { chainTail, trustPem: ca.trustBundlePem, intermediates }, options));
+    const outcome = issueOne(p, key.privateKey, issuer, { chainTail, trustPem: ca.trustBundlePem, intermediates }, options);
+    outcomes.set(p, outcome);
+    options.onIssued?.(outcome);
     options.onProgress?.(++done, work.length);
   });
   return plan.map((p) => outcomes.get(p) ?? unchangedOutcome(p));
@@ -153,11 +157,25 @@ export function recordsOf(outcomes: IssueOutcome[], plan: PlannedService[], now:
   return out;
 }
 
-/** Runs `fn` over items with at most `limit` in flight. */
+/**
+ * Runs `fn` over items with at most `limit` in flight. After a failure no new
+ * item starts, and every running one finishes before the failure is thrown,
+ * so nothing writes after the caller has released the CA lock.
+ */
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (!failed && next < items.length) {
+      try {
+        await fn(items[next++]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }

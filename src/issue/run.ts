@@ -61,11 +61,18 @@ export async function runIssue(manifest: Manifest, o: IssueRunOptions): Promise<
     for (const [name, password] of p12Passwords(plan.services, manifest, o.env)) passwords.set(name, password);
     const buildP12 = passwords.size > 0 ? (await import('../pki/pkcs12.js')).buildPkcs12 : undefined;
     const warnings = [...plan.warnings, ...asciiWarnings(passwords)];
-    const outcomes = await executePlan(plan.services, ca, {
-      now: o.now, concurrency: o.concurrency, p12Passwords: passwords, onProgress: o.onProgress,
-      ...(buildP12 ? { buildP12: (i: { key: KeyObject; certs: Buffer[]; password: string; friendlyName: string; legacy: boolean }) => buildP12(i) } : {}),
-    });
-    appendRecords(manifest.caDir, recordsOf(outcomes, plan.services, o.now));
+    const written: IssueOutcome[] = [];
+    let outcomes: IssueOutcome[];
+    try {
+      outcomes = await executePlan(plan.services, ca, {
+        now: o.now, concurrency: o.concurrency, p12Passwords: passwords, onProgress: o.onProgress,
+        onIssued: (outcome) => written.push(outcome),
+        ...(buildP12 ? { buildP12: (i: { key: KeyObject; certs: Buffer[]; password: string; friendlyName: string; legacy: boolean }) => buildP12(i) } : {}),
+      });
+    } finally {
+      // Record what reached the disk even when a later service failed.
+      appendRecords(manifest.caDir, recordsOf(written, plan.services, o.now));
+    }
     return { dryRun: false, plan: plan.services, outcomes, warnings };
   } finally {
     release();

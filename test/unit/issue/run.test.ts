@@ -130,4 +130,16 @@ describe('runIssue', () => {
     assert.deepEqual(ok.outcomes[0]!.files.map((f) => f.split('/').pop()), ['cert.pem', 'key.pem', 'chain.pem', 'ca.pem', 'a.p12']);
     assert.equal((await stat(join(dir, 'out/a/a.p12'))).mode & 0o777, 0o600);
   });
+
+  test('when a service folder cannot be written then the run fails with WRITE_FAILED and records what was written', async (t) => {
+    const dir = await tempDir(t);
+    await makeCaDir(dir);
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'out'));
+    await writeFile(join(dir, 'out/blocked'), 'a file where a folder should be');
+    const manifest = manifestOf(dir, [serviceSpec('a'), serviceSpec('blocked')]);
+    await assert.rejects(runIssue(manifest, runOptions({ concurrency: 1 })), (e: MtlsError) => e.code === 'WRITE_FAILED');
+    assert.deepEqual(readRecords(manifest.caDir).map((r) => r.service), ['a']);
+    assert.ok(!(await readdir(join(dir, 'pki'))).includes('.lock'), 'the lock is released');
+  });
 });
