@@ -142,4 +142,17 @@ describe('runIssue', () => {
     assert.deepEqual(readRecords(manifest.caDir).map((r) => r.service), ['a']);
     assert.ok(!(await readdir(join(dir, 'pki'))).includes('.lock'), 'the lock is released');
   });
+
+  test('when the root issues directly then chain.pem is the certificate alone and ca.pem the root', async (t) => {
+    const dir = await tempDir(t);
+    await makeCaDir(dir, { intermediate: false });
+    await runIssue(manifestOf(dir, [serviceSpec('a')]), runOptions());
+    const cert = await readFile(join(dir, 'out/a/cert.pem'), 'utf8');
+    assert.equal(await readFile(join(dir, 'out/a/chain.pem'), 'utf8'), cert);
+    const root = await readFile(join(dir, 'pki/root-ca.crt'), 'utf8');
+    assert.equal(await readFile(join(dir, 'out/a/ca.pem'), 'utf8'), root);
+    assert.ok(new X509Certificate(cert).verify(new X509Certificate(root).publicKey));
+    const again = await runIssue(manifestOf(dir, [serviceSpec('a')]), runOptions());
+    assert.equal(again.outcomes[0]!.action, 'unchanged');
+  });
 });
