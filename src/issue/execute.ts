@@ -1,5 +1,6 @@
 /** Carries out a plan: a fresh key and leaf per service, written atomically. */
 import type { KeyObject } from 'node:crypto';
+import type { Pkcs12Input } from '../pki/pkcs12.js';
 import type { IssuingCa } from '../ca/ca-dir.js';
 import { ensureDirSync, writeFileAtomicSync } from '../fs/atomic-write-sync.js';
 import { KEY_MODE } from '../fs/atomic-write.js';
@@ -39,7 +40,7 @@ export interface ExecuteOptions {
   /** PKCS#12 passwords by service name, for services that ask for p12. */
   p12Passwords?: Map<string, string>;
   /** Builds a PKCS#12 file; loaded only when some service asks for one. */
-  buildP12?: (input: { key: KeyObject; certs: Buffer[]; password: string; friendlyName: string; legacy: boolean }) => Buffer;
+  buildP12?: (input: Pkcs12Input) => Buffer;
   onProgress?: (done: number, total: number) => void;
   /** Called as each service's files are in place, so a later failure still records it. */
   onIssued?: (outcome: IssueOutcome) => void;

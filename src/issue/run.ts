@@ -3,7 +3,6 @@
  * take the CA lock, plan again (another run may have just written), issue,
  * record and release.
  */
-import type { KeyObject } from 'node:crypto';
 import { loadIssuingCa } from '../ca/ca-dir.js';
 import type { Manifest } from '../manifest/types.js';
 import { loadCaView } from './ca-view.js';
@@ -44,8 +43,7 @@ export interface IssueRunResult {
  */
 export async function runIssue(manifest: Manifest, o: IssueRunOptions): Promise<IssueRunResult> {
   const view = await loadCaView(manifest.caDir);
-  const planOptions = { force: o.force, only: o.only };
-  const first = planIssue(manifest, view, o.now, planOptions);
+  const first = planIssue(manifest, view, o.now, { force: o.force, only: o.only });
   const hasWork = (plan: PlannedService[]) => plan.some((p) => p.action !== 'unchanged');
   if (o.dryRun || !hasWork(first.services)) {
     return { dryRun: Boolean(o.dryRun), plan: first.services, outcomes: o.dryRun ? [] : first.services.map(unchangedOutcome), warnings: first.warnings };
@@ -53,29 +51,31 @@ export async function runIssue(manifest: Manifest, o: IssueRunOptions): Promise<
   const passwords = p12Passwords(first.services, manifest, o.env);
   const release = await acquireCaLock(manifest.caDir, { timeoutMs: o.lockTimeoutMs, onWait: o.onWait });
   try {
-    const ca = await loadIssuingCa(manifest.caDir, await o.passphrase());
-    if (ca.cert.parts.notAfter.getTime() <= o.now.getTime()) {
-      throw stateError('CA_EXPIRED', `the issuing CA in ${manifest.caDir} expired on ${ca.cert.parts.notAfter.toISOString()}`, 'create a new CA with mtlsctl init --force, then issue --force');
-    }
-    const plan = planIssue(manifest, ca, o.now, planOptions);
-    for (const [name, password] of p12Passwords(plan.services, manifest, o.env)) passwords.set(name, password);
-    const buildP12 = passwords.size > 0 ? (await import('../pki/pkcs12.js')).buildPkcs12 : undefined;
-    const warnings = [...plan.warnings, ...asciiWarnings(passwords)];
-    const written: IssueOutcome[] = [];
-    let outcomes: IssueOutcome[];
-    try {
-      outcomes = await executePlan(plan.services, ca, {
-        now: o.now, concurrency: o.concurrency, p12Passwords: passwords, onProgress: o.onProgress,
-        onIssued: (outcome) => written.push(outcome),
-        ...(buildP12 ? { buildP12: (i: { key: KeyObject; certs: Buffer[]; password: string; friendlyName: string; legacy: boolean }) => buildP12(i) } : {}),
-      });
-    } finally {
-      // Record what reached the disk even when a later service failed.
-      appendRecords(manifest.caDir, recordsOf(written, plan.services, o.now));
-    }
-    return { dryRun: false, plan: plan.services, outcomes, warnings };
+    return await issueUnderLock(manifest, o, passwords);
   } finally {
     release();
+  }
+}
+
+/** Plans again with the issuing CA (another run may have just written), issues and records. */
+async function issueUnderLock(manifest: Manifest, o: IssueRunOptions, passwords: Map<string, string>): Promise<IssueRunResult> {
+  const ca = await loadIssuingCa(manifest.caDir, await o.passphrase());
+  if (ca.cert.parts.notAfter.getTime() <= o.now.getTime()) {
+    throw stateError('CA_EXPIRED', `the issuing CA in ${manifest.caDir} expired on ${ca.cert.parts.notAfter.toISOString()}`, 'create a new CA with mtlsctl init --force, then issue --force');
+  }
+  const plan = planIssue(manifest, ca, o.now, { force: o.force, only: o.only });
+  for (const [name, password] of p12Passwords(plan.services, manifest, o.env)) passwords.set(name, password);
+  const buildP12 = passwords.size > 0 ? (await import('../pki/pkcs12.js')).buildPkcs12 : undefined;
+  const written: IssueOutcome[] = [];
+  try {
+    const outcomes = await executePlan(plan.services, ca, {
+      now: o.now, concurrency: o.concurrency, p12Passwords: passwords, onProgress: o.onProgress, buildP12,
+      onIssued: (outcome) => written.push(outcome),
+    });
+    return { dryRun: false, plan: plan.services, outcomes, warnings: [...plan.warnings, ...asciiWarnings(passwords)] };
+  } finally {
+    // Record what reached the disk even when a later service failed.
+    appendRecords(manifest.caDir, recordsOf(written, plan.services, o.now));
   }
 }
 
