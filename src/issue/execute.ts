@@ -100,9 +100,10 @@ function issueOne(p: PlannedService, key: KeyObject, issuer: Issuer, ca: CaFiles
   writeFileAtomicSync(paths.cert, certPem);
   writeFileAtomicSync(paths.chain, certPem + ca.chainTail);
   writeFileAtomicSync(paths.ca, ca.trustPem);
-  if (paths.p12 && spec.p12 && options.buildP12) {
+  if (paths.p12 && options.buildP12) {
     const password = options.p12Passwords?.get(spec.name) ?? '';
-    const p12 = options.buildP12({ key, certs: [der, ...ca.intermediates], password, friendlyName: spec.p12.friendlyName, legacy: spec.p12.legacy });
+    const friendlyName = spec.p12?.friendlyName ?? spec.name;
+    const p12 = options.buildP12({ key, certs: [der, ...ca.intermediates], password, friendlyName, legacy: spec.p12?.legacy ?? false });
     writeFileAtomicSync(paths.p12, p12, KEY_MODE);
   }
   return {
