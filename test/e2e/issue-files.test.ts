@@ -95,4 +95,22 @@ describe('mtlsctl issue: PKCS#12, locking and concurrency', () => {
     const v = await openssl(['verify', '-CAfile', join(dir, 'pki/root-ca.crt'), '-untrusted', join(dir, 'pki/intermediate-ca.crt'), join(dir, 'out/svc-000/cert.pem')]);
     assert.equal(v.exitCode, 0, v.stdout + v.stderr);
   });
+
+  test('when a certificate enters its renewal window then the next run renews it and the record supersedes the old serial', async (t) => {
+    const dir = await tempDir(t);
+    assert.equal((await mtlsctl(['init'], { cwd: dir })).exitCode, 0);
+    // renewBefore 9s of a 10s ttl: the window opens one second after issuing.
+    await writeFile(join(dir, 'mtls.yaml'), 'services:\n  - name: a\n    ttl: 10s\n    renewBefore: 9s\n  - name: b\n');
+    assert.equal((await mtlsctl(['issue'], { cwd: dir })).exitCode, 0);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const r = await mtlsctl(['issue', '--json'], { cwd: dir });
+    assert.equal(r.exitCode, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { services: Array<{ service: string; action: string; reason: string; supersedes?: string; serial: string }> };
+    const [a, b] = doc.services;
+    assert.equal(a!.action, 'renewed');
+    assert.match(a!.reason, /within renewBefore 9s/);
+    assert.equal(b!.action, 'unchanged');
+    const lines = (await readFile(join(dir, 'pki/issued.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { serial: string; status: string; supersededBy?: string });
+    assert.deepEqual(lines.filter((l) => l.status === 'superseded').map((l) => [l.serial, l.supersededBy]), [[a!.supersedes, a!.serial]]);
+  });
 });
