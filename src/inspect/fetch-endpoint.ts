@@ -1,0 +1,120 @@
+/**
+ * Takes the certificate chain a live TLS server presents, exactly as sent:
+ * no verification happens here (inspect verifies it afterwards).
+ */
+import { isIP } from 'node:net';
+import { connect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { EXIT, MtlsError } from '../errors.js';
+import { certificatePem, randomSerial, signCertificate } from '../pki/certificate.js';
+import { generateKey, subjectPublicKeyInfo } from '../pki/keys.js';
+import { encodeName } from '../pki/name.js';
+
+/** A `HOST:PORT` or `[v6]:PORT` argument. */
+export interface Endpoint {
+  host: string;
+  port: number;
+  /** As the user wrote it, for messages. */
+  label: string;
+}
+
+/** What the connection showed. */
+export interface FetchedChain {
+  ders: Buffer[];
+  protocol: string | null;
+  servername: string | null;
+}
+
+/** Options of one connection. */
+export interface FetchOptions {
+  servername?: string;
+  /** PEM client certificate chain and key, for servers that demand one first. */
+  cert?: string;
+  key?: string;
+  timeoutMs: number;
+}
+
+/** Parses `HOST:PORT` or `[v6]:PORT`; undefined when the text is not one. */
+export function parseEndpoint(text: string): Endpoint | undefined {
+  const m = /^\[([0-9a-fA-F:.]+)\]:(\d{1,5})$/.exec(text) ?? /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
+  if (!m) return undefined;
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return undefined;
+  return { host: m[1]!, port, label: text };
+}
+
+/**
+ * Connects and returns the peer's certificate chain in the order it was sent.
+ * @throws MtlsError CONNECT_REFUSED, CONNECT_TIMEOUT, CONNECT_FAILED or NOT_TLS (exit 5).
+ */
+export async function fetchChain(endpoint: Endpoint, opts: FetchOptions): Promise<FetchedChain> {
+  const servername = opts.servername ?? (isIP(endpoint.host) ? undefined : endpoint.host);
+  // Node completes the chain it reports from its CA store; a store that holds
+  // only a throwaway certificate keeps the list to what the server sent.
+  const ca = await throwawayCa();
+  return new Promise((resolve, reject) => {
+    const socket: TLSSocket = connect({
+      host: endpoint.host, port: endpoint.port, servername, ca,
+      cert: opts.cert, key: opts.key, rejectUnauthorized: false,
+    });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(networkError('CONNECT_TIMEOUT', `no TLS handshake with ${endpoint.label} within ${opts.timeoutMs / 1000}s`, 'check that the port speaks TLS, or raise --timeout'));
+    }, opts.timeoutMs);
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      const ders = peerChain(socket.getPeerCertificate(true));
+      const protocol = socket.getProtocol();
+      socket.end();
+      socket.destroy();
+      if (ders.length === 0) reject(networkError('NOT_TLS', `${endpoint.label} presented no certificate`));
+      else resolve({ ders, protocol, servername: servername ?? null });
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(connectError(error, endpoint));
+    });
+  });
+}
+
+function peerChain(leaf: PeerCertificate & { issuerCertificate?: PeerCertificate }): Buffer[] {
+  const ders: Buffer[] = [];
+  const seen = new Set<string>();
+  for (let cert: typeof leaf | undefined = leaf; cert?.raw; cert = cert.issuerCertificate) {
+    if (seen.has(cert.fingerprint256)) break;
+    seen.add(cert.fingerprint256);
+    ders.push(cert.raw);
+  }
+  return ders;
+}
+
+function connectError(error: NodeJS.ErrnoException, endpoint: Endpoint): MtlsError {
+  const code = error.code ?? '';
+  const where = endpoint.label;
+  if (code === 'ECONNREFUSED') return networkError('CONNECT_REFUSED', `connection to ${where} refused`, 'check the host and port, and that the service is running');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return networkError('CONNECT_FAILED', `cannot resolve ${endpoint.host}`, 'check the host name');
+  if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
+    return networkError('CONNECT_TIMEOUT', `cannot reach ${where} (${code})`, 'check the address and any firewall in between');
+  }
+  if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|UNKNOWN_PROTOCOL|RECORD_LAYER/.test(code) || code === 'ECONNRESET' || /before secure TLS connection/.test(error.message)) {
+    return networkError('NOT_TLS', `${where} does not speak TLS (${code || 'closed during the handshake'})`, 'check the port: is it the TLS listener, or plain HTTP/TCP?');
+  }
+  const alert = /alert number (\d+)/.exec(error.message)?.[1];
+  const hint = alert === '116' || alert === '40' ? 'the server may demand a client certificate: pass --cert and --key' : undefined;
+  return networkError('TLS_HANDSHAKE_FAILED', `TLS handshake with ${where} failed: ${code || error.message}`, hint);
+}
+
+function networkError(code: string, message: string, hint?: string): MtlsError {
+  return new MtlsError(code, EXIT.network, message, { hint });
+}
+
+async function throwawayCa(): Promise<string> {
+  const { privateKey, publicKey } = await generateKey('ecdsa-p256');
+  const name = encodeName({ commonName: 'mtlsctl inspect placeholder' });
+  const now = Date.now();
+  return certificatePem(signCertificate({
+    serial: randomSerial(), issuer: name, subject: name,
+    notBefore: new Date(now - 60_000), notAfter: new Date(now + 3_600_000),
+    subjectPublicKeyInfo: subjectPublicKeyInfo(publicKey), extensions: [],
+  }, privateKey));
+}
