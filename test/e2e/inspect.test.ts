@@ -163,6 +163,15 @@ describe('mtlsctl inspect on files', () => {
     assert.match(cert.stderr, /--cert and --servername apply only to a HOST:PORT endpoint \[USAGE\]/);
   });
 
+  test('when colour is forced then errors are red and the words stay the same', async () => {
+    const r = await mtlsctl(['inspect', 'chain.pem', '--key', 'inter.key'], { cwd: dir, env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    assert.equal(r.exitCode, 1);
+    assert.match(r.stdout, /\u001b\[31merror {2}\u001b\[39m/);
+    const plain = await mtlsctl(['inspect', 'chain.pem', '--key', 'inter.key'], { cwd: dir });
+    assert.equal(r.stdout.replace(/\u001b\[[0-9;]*m/g, ''), plain.stdout);
+    assert.doesNotMatch(plain.stdout, /\u001b/);
+  });
+
   test('when help is asked for then it shows usage, examples and exit codes without TODO', async () => {
     const r = await mtlsctl(['inspect', '--help'], { cwd: dir });
     assert.equal(r.exitCode, 0);
