@@ -88,7 +88,7 @@ export async function inspect(req: InspectRequest): Promise<InspectReport> {
     }
   }
   const path = verifyPath(graph, trust.anchors, checks);
-  const key = req.keyFile && !endpoint ? await readKey(req.keyFile, req) : undefined;
+  const key = req.keyFile ? await readKey(req.keyFile, req) : undefined;
   const findings = lintInput(graph, path, {
     at: checks.at, warnWithinMs: req.warnWithinMs, maxValidityMs: req.maxValidityMs,
     key, anchorsGiven: trust.anchors.length > 0,

@@ -16,12 +16,22 @@ const LABEL = 16;
 /** Renders the whole report as text. */
 export function inspectText(report: InspectReport, c: ChalkInstance): string {
   const sections = [
+    inputsText(report),
     ...report.graph.certs.map((cert, i) => certificateText(cert, i, report, c)),
     chainText(report, c),
     verificationText(report, c),
     findingsText(report.findings, c),
   ];
   return sections.filter(Boolean).join('\n\n');
+}
+
+function inputsText(report: InspectReport): string {
+  return report.inputs.map((input) => {
+    const count = `${input.certificates} certificate${input.certificates === 1 ? '' : 's'}`;
+    if (input.kind !== 'endpoint') return `Input ${input.name}: ${count}`;
+    const sni = input.servername ? `, SNI ${input.servername}` : ', no SNI';
+    return `Endpoint ${input.name}: ${input.protocol ?? 'TLS'}${sni}, ${count} sent`;
+  }).flatMap((line) => wrap(line, '  ')).join('\n');
 }
 
 function certificateText(cert: CertificateInfo, i: number, report: InspectReport, c: ChalkInstance): string {

@@ -58,6 +58,14 @@ describe('mtlsctl inspect on live endpoints', () => {
     assert.deepEqual(doc.verification.checks, { purpose: 'server', name: null, ip: '127.0.0.1', uri: null });
     assert.equal(doc.verification.trusted, true);
     assert.deepEqual(doc.chain.path.length, 3);
+    const matching = await mtlsctl(['inspect', `127.0.0.1:${port}`, '--ca', files.ca, '--key', files.key], { cwd: dir });
+    assert.equal(matching.exitCode, 0, matching.stdout);
+    assert.match(matching.stdout, /^Endpoint 127\.0\.0\.1:\d+: TLSv1\.3, no SNI, 2 certificates sent\n/);
+    const other = await makeTestLeaf(await makeTestCa());
+    await writeFile(join(dir, 'other.key'), other.keyPem, { mode: 0o600 });
+    const mismatch = await mtlsctl(['inspect', `127.0.0.1:${port}`, '--ca', files.ca, '--key', 'other.key', '--json'], { cwd: dir });
+    assert.equal(mismatch.exitCode, 1);
+    assert.deepEqual(JSON.parse(mismatch.stdout).findings.filter((f: { severity: string }) => f.severity === 'error').map((f: { code: string }) => f.code), ['KEY_MISMATCH']);
   });
 
   test('when no --ca is given for an endpoint then the system store is used and a private CA is untrusted', async (t) => {

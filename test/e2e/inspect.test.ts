@@ -183,9 +183,9 @@ describe('mtlsctl inspect on files', () => {
 });
 
 describe('mtlsctl inspect on what mtlsctl makes', () => {
-  test('when inspecting the files init writes then there is no error-level finding', async (t) => {
+  for (const keyType of ['ecdsa-p256', 'ecdsa-p384', 'rsa-2048', 'ed25519']) test(`when inspecting the files init writes with ${keyType} then there is no error-level finding`, async (t) => {
     const dir = await tempDir(t);
-    assert.equal((await mtlsctl(['init'], { cwd: dir })).exitCode, 0);
+    assert.equal((await mtlsctl(['init', '--key-type', keyType], { cwd: dir })).exitCode, 0);
     for (const args of [['pki/root-ca.crt'], ['pki/intermediate-ca.crt', '--ca', 'pki/trust-bundle.crt'], ['pki/trust-bundle.crt'], ['pki', '--ca', 'pki/trust-bundle.crt']]) {
       const r = await mtlsctl(['inspect', ...args, '--json'], { cwd: dir });
       assert.equal(r.exitCode, 0, `${args.join(' ')}: ${r.stdout}`);
@@ -197,7 +197,7 @@ describe('mtlsctl inspect on what mtlsctl makes', () => {
     const dir = await tempDir(t);
     const ca = await makeTestCa();
     const files = await writeLeafFiles(dir, 'svc', await makeTestLeaf(ca), ca);
-    for (const args of [[files.cert, '--key', files.key], [files.chain, '--ca', files.ca, '--purpose', 'server', '--name', 'localhost', '--ip', '127.0.0.1'], [files.chain, '--ca', files.ca, '--purpose', 'client']]) {
+    for (const args of [[join(dir, 'svc')], [join(dir, 'svc'), '--ca', files.ca, '--purpose', 'server'], [files.cert, '--key', files.key], [files.chain, '--ca', files.ca, '--purpose', 'server', '--name', 'localhost', '--ip', '127.0.0.1'], [files.chain, '--ca', files.ca, '--purpose', 'client']]) {
       const r = await mtlsctl(['inspect', ...args, '--json'], { cwd: dir });
       assert.equal(r.exitCode, 0, `${args.join(' ')}: ${r.stdout}`);
       assert.equal(JSON.parse(r.stdout).summary.errors, 0);

@@ -48,6 +48,7 @@ export async function inspectCommand(raw: Record<string, unknown>, inv: Invocati
     maxValidityMs: durationOption('--max-validity', opts.maxValidity),
     timeoutMs: durationOption('--timeout', opts.timeout),
   });
+  out.detail(`path: ${report.path.path.map((c) => c.source).join(' -> ')}`);
   if (out.json) out.document('inspect', inspectJson(report));
   else out.result(inspectText(report, out.out));
   return report.findings.some((f) => f.severity === 'error') ? EXIT.checkFailed : EXIT.ok;
