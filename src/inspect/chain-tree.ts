@@ -60,11 +60,11 @@ export function buildGraph(certs: CertificateInfo[]): ChainGraph {
   });
   const signsOthers = new Set(issuers.flat());
   const leaf = unique.find((i) => !signsOthers.has(i)) ?? unique[0] ?? 0;
-  const { tree, unrelated } = arrange(certs, unique, issuers);
+  const { tree, unrelated } = arrange(certs, unique, issuers, leaf);
   return { certs, duplicateOf, issuers, leaf, tree, unrelated };
 }
 
-function arrange(certs: CertificateInfo[], unique: number[], issuers: number[][]) {
+function arrange(certs: CertificateInfo[], unique: number[], issuers: number[][], leaf: number) {
   const parentOf = new Map<number, number>();
   for (const i of unique) {
     const parent = issuers[i]![0];
@@ -78,7 +78,8 @@ function arrange(certs: CertificateInfo[], unique: number[], issuers: number[][]
   const linked = roots.filter((r) => r.children.length > 0);
   // A bundle of trust anchors alone relates nothing to nothing: that is not a defect.
   const onlyRoots = linked.length === 0 && unique.every((i) => certs[i]!.selfSigned);
-  const apart = onlyRoots || unique.length < 2 ? [] : roots.filter((r) => r.children.length === 0).map((r) => r.index);
+  // The leaf's own chain is never "apart", even when it is the leaf alone.
+  const apart = onlyRoots || unique.length < 2 ? [] : roots.filter((r) => r.children.length === 0 && r.index !== leaf).map((r) => r.index);
   return { tree: roots.filter((r) => !apart.includes(r.index)), unrelated: apart };
 }
 

@@ -69,7 +69,8 @@ export async function fetchChain(endpoint: Endpoint, opts: FetchOptions): Promis
       if (ders.length === 0) reject(networkError('NOT_TLS', `${endpoint.label} presented no certificate`));
       else resolve({ ders, protocol, servername: servername ?? null });
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => {
+    // Errors after the chain was taken (a reset while closing) change nothing.
+    socket.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
       reject(connectError(error, endpoint));

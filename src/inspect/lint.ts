@@ -90,13 +90,16 @@ function chainFindings(graph: ChainGraph, opts: LintOptions): Finding[] {
   }
   const strayRoots = graph.unrelated.filter((i) => certs[i]!.selfSigned && isCa(certs[i]!));
   const gap = !top.selfSigned;
-  if (gap && strayRoots.length > 0) {
+  const namesake = gap ? certs.findIndex((c) => c !== top && c.parts.subject.equals(top.parts.issuer)) : -1;
+  if (namesake >= 0) {
+    out.push(finding('SIGNATURE_INVALID', top, `${top.subject} names ${top.issuer} as issuer, but the key of ${certs[namesake]!.source} does not verify its signature`));
+  } else if (gap && strayRoots.length > 0) {
     out.push(finding('CHAIN_MISSING_INTERMEDIATE', top, `its issuer ${top.issuer} is missing between it and ${certs[strayRoots[0]!]!.subject}`));
   } else if (gap && !opts.anchorsGiven) {
     out.push(finding('CHAIN_ISSUER_NOT_IN_INPUT', top, `its issuer ${top.issuer} is not in the input, so trust was not checked`));
   }
   for (const i of graph.unrelated) {
-    if (gap && strayRoots.includes(i)) continue;
+    if ((gap && strayRoots.includes(i)) || i === namesake) continue;
     out.push(finding('CHAIN_UNRELATED_CERT', certs[i]!, 'it neither signed nor was signed by any other certificate in the input'));
   }
   return out;

@@ -15,7 +15,7 @@ export function registerInspect(program: Command, action: ActionFactory): void {
     .option('--ip <address>', 'check that the leaf carries this IP address')
     .option('--uri <uri>', 'check that the leaf carries this URI (e.g. a SPIFFE ID)')
     .option('--at <time>', 'check validity at this time (ISO 8601) instead of now')
-    .option('--key <file>', 'private key: checked against the leaf; for HOST:PORT, the client key')
+    .option('--key <file>', 'private key to check against the leaf; with --cert, the client key for HOST:PORT')
     .option('--cert <file>', 'client certificate to present to HOST:PORT (with --key)')
     .option('--servername <name>', 'SNI name to send to HOST:PORT')
     .option('--password-file <file>', 'password of a PKCS#12 file or encrypted key (or set MTLSCTL_P12_PASSWORD)')

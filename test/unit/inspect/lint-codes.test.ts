@@ -113,6 +113,18 @@ describe('inspect lint codes on chains built with openssl', () => {
     assert.deepEqual(cases.map(([c]) => c).sort(), Object.keys(LINT_CODES).sort());
   });
 
+  test('when the input holds a same-name impostor of the issuer then SIGNATURE_INVALID without --ca, and it is not called unrelated', async () => {
+    const impostor = await pki.issue('inter-impostor', root, { subject: '/CN=inter', ext: caExt() });
+    const codes = await codesOf([await pki.bundle('impostor.pem', [leaf, impostor])]);
+    assert.ok(codes.includes('SIGNATURE_INVALID'), codes.join(', '));
+    assert.ok(!codes.includes('CHAIN_UNRELATED_CERT'), codes.join(', '));
+  });
+
+  test('when a leaf and its root come without the intermediate then the root is not also called unrelated', async () => {
+    const codes = await codesOf([await pki.bundle('gap2.pem', [leaf, root])]);
+    assert.deepEqual(codes.filter((c) => c.startsWith('CHAIN_')), ['CHAIN_MISSING_INTERMEDIATE']);
+  });
+
   for (const [code, run] of cases) {
     test(`when a chain has the defect ${code} then inspect reports ${code} (${LINT_CODES[code].severity})`, async () => {
       const codes = await run();
