@@ -101,7 +101,7 @@ function verificationText(report: InspectReport, c: ChalkInstance): string {
   const head = `${c.bold('Verification')} against ${v.trustSource}${names ? `, ${names}` : ''}`;
   const verdict = v.trusted
     ? c.green(`OK: trusted path ${path}`)
-    : c.red(`FAILED at ${v.failure?.code}: ${v.failure?.certificate ?? ''} ${v.failure?.message ?? ''}`);
+    : c.red(`FAILED at ${v.failure?.code} (${v.failure?.certificate ?? 'input'}): ${v.failure?.message ?? ''}`);
   return [...wrap(head, '  '), ...wrap(`  ${verdict}`, '    ')].join('\n');
 }
 
@@ -134,7 +134,7 @@ export function wrap(text: string, indent: string): string[] {
       line = indent;
     }
     line += word;
-    while (visible(line) > WIDTH && !/\u001b/.test(line)) {
+    while (visible(line.trimEnd()) > WIDTH && !/\u001b/.test(line)) {
       lines.push(line.slice(0, WIDTH));
       line = indent + line.slice(WIDTH);
     }
