@@ -2,12 +2,14 @@
  * Takes the certificate chain a live TLS server presents, exactly as sent:
  * no verification happens here (inspect verifies it afterwards).
  */
-import { isIP } from 'node:net';
+import { connect as netConnect, isIP } from 'node:net';
 import { connect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { EXIT, MtlsError } from '../errors.js';
 import { certificatePem, randomSerial, signCertificate } from '../pki/certificate.js';
 import { generateKey, subjectPublicKeyInfo } from '../pki/keys.js';
 import { encodeName } from '../pki/name.js';
+import { sentCertificates } from './certificate-message.js';
+import { ServerBytesTap } from './tls-tap.js';
 
 /** A `HOST:PORT` or `[v6]:PORT` argument. */
 export interface Endpoint {
@@ -22,6 +24,8 @@ export interface FetchedChain {
   ders: Buffer[];
   protocol: string | null;
   servername: string | null;
+  /** True when the list is the server's Certificate message itself. */
+  asSent: boolean;
 }
 
 /** Options of one connection. */
@@ -49,33 +53,47 @@ export function parseEndpoint(text: string): Endpoint | undefined {
 export async function fetchChain(endpoint: Endpoint, opts: FetchOptions): Promise<FetchedChain> {
   const servername = opts.servername ?? (isIP(endpoint.host) ? undefined : endpoint.host);
   // Node completes the chain it reports from its CA store; a store that holds
-  // only a throwaway certificate keeps the list to what the server sent.
+  // only a throwaway certificate keeps the fallback list to what was sent.
   const ca = await throwawayCa();
   return new Promise((resolve, reject) => {
-    const socket: TLSSocket = connect({
-      host: endpoint.host, port: endpoint.port, servername, ca,
-      cert: opts.cert, key: opts.key, rejectUnauthorized: false,
-    });
-    const timer = setTimeout(() => {
+    const raw = netConnect({ host: endpoint.host, port: endpoint.port });
+    const tap = new ServerBytesTap(raw);
+    const socket: TLSSocket = connect({ socket: tap, servername, ca, cert: opts.cert, key: opts.key, rejectUnauthorized: false });
+    const keylog: Buffer[] = [];
+    socket.on('keylog', (line: Buffer) => keylog.push(line));
+    const fail = (error: MtlsError) => {
+      clearTimeout(timer);
       socket.destroy();
-      reject(networkError('CONNECT_TIMEOUT', `no TLS handshake with ${endpoint.label} within ${opts.timeoutMs / 1000}s`, 'check that the port speaks TLS, or raise --timeout'));
-    }, opts.timeoutMs);
+      raw.destroy();
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(networkError('CONNECT_TIMEOUT', `no TLS handshake with ${endpoint.label} within ${opts.timeoutMs / 1000}s`, 'check that the port speaks TLS, or raise --timeout')), opts.timeoutMs);
     socket.once('secureConnect', () => {
       clearTimeout(timer);
-      const ders = peerChain(socket.getPeerCertificate(true));
       const protocol = socket.getProtocol();
-      socket.end();
+      const sent = readSentChain(tap.received(), protocol, socket.getCipher().standardName, keylog);
+      const ders = sent ?? peerChain(socket.getPeerCertificate(true));
       socket.destroy();
+      raw.destroy();
       if (ders.length === 0) reject(networkError('NOT_TLS', `${endpoint.label} presented no certificate`));
-      else resolve({ ders, protocol, servername: servername ?? null });
+      else resolve({ ders, protocol, servername: servername ?? null, asSent: sent !== undefined });
     });
     // Errors after the chain was taken (a reset while closing) change nothing.
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(connectError(error, endpoint));
-    });
+    raw.on('error', (error: NodeJS.ErrnoException) => fail(connectError(error, endpoint)));
+    socket.on('error', (error: NodeJS.ErrnoException) => fail(connectError(error, endpoint)));
   });
+}
+
+/** The Certificate message as sent, or undefined when it cannot be read. */
+function readSentChain(bytes: Buffer, protocol: string | null, cipher: string, keylog: Buffer[]): Buffer[] | undefined {
+  try {
+    if (protocol !== 'TLSv1.3') return sentCertificates(bytes);
+    const line = keylog.map((l) => l.toString('ascii')).find((l) => l.startsWith('SERVER_HANDSHAKE_TRAFFIC_SECRET '));
+    const secret = line?.trim().split(' ')[2];
+    return secret ? sentCertificates(bytes, { cipher, serverHandshakeSecret: Buffer.from(secret, 'hex') }) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function peerChain(leaf: PeerCertificate & { issuerCertificate?: PeerCertificate }): Buffer[] {

@@ -45,6 +45,8 @@ export interface InputSummary {
   certificates: number;
   protocol?: string | null;
   servername?: string | null;
+  /** Endpoints: true when the list is the server's Certificate message as sent. */
+  chainAsSent?: boolean;
 }
 
 /** The outcome of verification, when a trust bundle was used. */
@@ -117,7 +119,7 @@ async function readInputs(req: InspectRequest) {
       timeoutMs: req.timeoutMs,
     });
     const raws = fetched.ders.map((der, i) => ({ der, source: `${endpointTarget.label}#${i + 1}` }));
-    const inputs: InputSummary[] = [{ kind: 'endpoint', name: endpointTarget.label, certificates: raws.length, protocol: fetched.protocol, servername: fetched.servername }];
+    const inputs: InputSummary[] = [{ kind: 'endpoint', name: endpointTarget.label, certificates: raws.length, protocol: fetched.protocol, servername: fetched.servername, chainAsSent: fetched.asSent }];
     return { raws, inputs, endpoint: endpointTarget };
   }
   const raws: RawCertificate[] = [];

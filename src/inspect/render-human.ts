@@ -30,7 +30,8 @@ function inputsText(report: InspectReport): string {
     const count = `${input.certificates} certificate${input.certificates === 1 ? '' : 's'}`;
     if (input.kind !== 'endpoint') return `Input ${input.name}: ${count}`;
     const sni = input.servername ? `, SNI ${input.servername}` : ', no SNI';
-    return `Endpoint ${input.name}: ${input.protocol ?? 'TLS'}${sni}, ${count} sent`;
+    const order = input.chainAsSent ? 'sent' : 'received (order as linked by Node.js, not as sent)';
+    return `Endpoint ${input.name}: ${input.protocol ?? 'TLS'}${sni}, ${count} ${order}`;
   }).flatMap((line) => wrap(line, '  ')).join('\n');
 }
 

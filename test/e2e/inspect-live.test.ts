@@ -115,6 +115,28 @@ describe('mtlsctl inspect on live endpoints', () => {
     assert.match(r.stdout, /Certificate 2: 127\.0\.0\.1:\d+#2\n  subject +CN=Test Root CA Intermediate/);
   });
 
+  for (const version of ['-tls1_2', '-tls1_3']) {
+    test(`when openssl s_server (${version}) sends a messy chain then inspect reports it exactly as sent`, async (t) => {
+      const { dir, ca, files } = await service(t);
+      const stranger = await makeTestCa({ name: 'Stranger', intermediate: false });
+      const extra = join(dir, 'extra.pem');
+      await writeFile(extra, stranger.root.certPem + ca.root.certPem + ca.intermediate!.certPem);
+      const port = await freePort();
+      const server = execa('openssl', ['s_server', version, '-accept', `127.0.0.1:${port}`, '-cert', files.cert, '-key', files.key, '-cert_chain', extra, '-naccept', '2', '-quiet'], { reject: false, timeout: 30_000 });
+      t.after(() => server.kill());
+      await waitForPort(port);
+      const r = await mtlsctl(['inspect', `127.0.0.1:${port}`, '--ca', files.ca, '--json'], { cwd: dir });
+      const doc = JSON.parse(r.stdout);
+      assert.equal(doc.inputs[0].chainAsSent, true);
+      assert.equal(doc.inputs[0].protocol, version === '-tls1_2' ? 'TLSv1.2' : 'TLSv1.3');
+      assert.deepEqual(doc.certificates.map((c: { subject: string }) => c.subject), ['CN=localhost', 'CN=Stranger', 'CN=Test Root CA', 'CN=Test Root CA Intermediate']);
+      const codes = doc.findings.map((f: { code: string }) => f.code);
+      for (const code of ['CHAIN_OUT_OF_ORDER', 'CHAIN_ROOT_INCLUDED', 'CHAIN_UNRELATED_CERT']) assert.ok(codes.includes(code), `${code} in ${codes}`);
+      assert.equal(doc.verification.trusted, true);
+      assert.equal(r.exitCode, 0, 'warnings only');
+    });
+  }
+
   test('when a TLS 1.2 server demands a client certificate then inspect needs --cert/--key to see its chain', async (t) => {
     const { dir, ca, leaf, files } = await service(t);
     const port = await tlsServer(t, { cert: leaf.chainPem, key: leaf.keyPem, ca: ca.trustPem, requestCert: true, rejectUnauthorized: true, maxVersion: 'TLSv1.2' });
