@@ -9,7 +9,8 @@ import { rootCertificates } from 'node:tls';
 import { resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { EXIT, MtlsError, usageError } from '../errors.js';
-import { loadPrivateKey } from '../pki/keys.js';
+import { isEncryptedKeyPem, loadPrivateKey } from '../pki/keys.js';
+import { P12_PASSWORD_ENV } from './pkcs12.js';
 import { describeCertificate, type CertificateInfo } from './describe.js';
 import { buildGraph, type ChainGraph } from './chain-tree.js';
 import { verifyPath, type PathChecks, type PathResult } from './verify-path.js';
@@ -158,7 +159,15 @@ async function readKey(file: string, req: InspectRequest): Promise<{ key: KeyObj
   if (!pem.includes('PRIVATE KEY-----')) {
     throw new MtlsError('PEM_UNPARSEABLE', EXIT.badInput, `${file} holds no PEM private key`, { hint: 'give --key the private key file (PKCS#8, PKCS#1 or SEC1 PEM)' });
   }
-  return { key: loadPrivateKey(pem, file, req.password), file };
+  if (isEncryptedKeyPem(pem) && req.password === undefined) {
+    throw new MtlsError('PASSPHRASE_REQUIRED', EXIT.usage, `${file} is an encrypted key and no password was given`, { hint: `pass --password-file FILE or set ${P12_PASSWORD_ENV}` });
+  }
+  try {
+    return { key: loadPrivateKey(pem, file, req.password), file };
+  } catch (error) {
+    if ((error as MtlsError).code !== 'PASSPHRASE_WRONG') throw error;
+    throw new MtlsError('PASSPHRASE_WRONG', EXIT.badInput, `the password does not open ${file}`, { hint: `check --password-file or ${P12_PASSWORD_ENV}`, cause: error });
+  }
 }
 
 async function readText(file: string, cwd: string): Promise<string> {

@@ -119,6 +119,21 @@ describe('mtlsctl inspect on files', () => {
     assert.match(bad.stdout, /error +KEY_MISMATCH +chain\.pem#1\n +inter\.key is not the key of this certificate; it is the key of\s+chain\.pem#2/);
   });
 
+  test('when --key is encrypted then it needs the password and a wrong one exits 3', async (t) => {
+    const d = await tempDir(t);
+    const enc = join(d, 'leaf-enc.key');
+    assert.equal((await openssl(['pkey', '-in', leaf.key, '-aes256', '-passout', 'pass:k3y', '-out', enc])).exitCode, 0);
+    const none = await mtlsctl(['inspect', 'chain.pem', '--key', enc], { cwd: dir });
+    assert.equal(none.exitCode, 2);
+    assert.match(none.stderr, /is an encrypted key and no password was given \[PASSPHRASE_REQUIRED\]\nhint: pass --password-file/);
+    await writeFile(join(d, 'right'), 'k3y\n');
+    await writeFile(join(d, 'wrong'), 'nope\n');
+    assert.equal((await mtlsctl(['inspect', 'chain.pem', '--key', enc, '--password-file', join(d, 'right')], { cwd: dir })).exitCode, 0);
+    const wrong = await mtlsctl(['inspect', 'chain.pem', '--key', enc, '--password-file', join(d, 'wrong')], { cwd: dir });
+    assert.equal(wrong.exitCode, 3);
+    assert.match(wrong.stderr, /^error: the password does not open .*leaf-enc\.key \[PASSPHRASE_WRONG\]\nhint: check --password-file/);
+  });
+
   test('when --at is past the leaf expiry then CERT_EXPIRED and exit 1', async () => {
     const at = new Date(Date.now() + 200 * 86_400_000).toISOString();
     const r = await mtlsctl(['inspect', 'chain.pem', '--ca', 'root.crt', '--at', at, '--json'], { cwd: dir });
