@@ -48,7 +48,7 @@ export function parseEndpoint(text: string): Endpoint | undefined {
 
 /**
  * Connects and returns the peer's certificate chain in the order it was sent.
- * @throws MtlsError CONNECT_REFUSED, CONNECT_TIMEOUT, CONNECT_FAILED or NOT_TLS (exit 5).
+ * @throws MtlsError CONNECT_REFUSED, CONNECT_TIMEOUT, CONNECT_FAILED, NOT_TLS or TLS_HANDSHAKE_FAILED (exit 5).
  */
 export async function fetchChain(endpoint: Endpoint, opts: FetchOptions): Promise<FetchedChain> {
   const servername = opts.servername ?? (isIP(endpoint.host) ? undefined : endpoint.host);
