@@ -48,9 +48,9 @@ async function readDirectory(path: string, label: string, opts: ReadOptions): Pr
   for (const name of names) {
     const file = join(label, name);
     const bytes = await readBytes(join(path, name), file);
-    // A CA or service directory also holds keys and metadata: only files
+    // A CA or service directory also holds keys and requests: only files
     // that hold certificates count.
-    if (isKeyOnly(bytes)) continue;
+    if (isPemWithoutCertificate(bytes)) continue;
     found.push(...(await decodeCertificates(bytes, file, opts.password)));
   }
   if (found.length === 0) {
@@ -59,9 +59,9 @@ async function readDirectory(path: string, label: string, opts: ReadOptions): Pr
   return found;
 }
 
-function isKeyOnly(bytes: Buffer): boolean {
+function isPemWithoutCertificate(bytes: Buffer): boolean {
   const text = bytes.toString('latin1');
-  return text.includes('PRIVATE KEY-----') && !text.includes('CERTIFICATE-----');
+  return text.includes('-----BEGIN ') && !/-----BEGIN (X509 |TRUSTED )?CERTIFICATE-----/.test(text);
 }
 
 async function readBytes(path: string, label: string): Promise<Buffer> {

@@ -36,7 +36,7 @@ describe('mtlsctl inspect on files', () => {
     assert.match(r.stdout, /alt names +DNS:leaf\.test/);
     assert.match(r.stdout, /public key +EC P-256/);
     assert.match(r.stdout, /not after .*\(expires in (89|90) days\)/);
-    assert.match(r.stdout, /CN=root \[root\.crt \(--ca\)|CN=inter \[chain\.pem#2, CA\]\n +└─ CN=leaf \[chain\.pem#1, leaf\]/);
+    assert.match(r.stdout, /\n  CN=inter \[chain\.pem#2, CA\]\n  └─ CN=leaf \[chain\.pem#1, leaf\]\n/);
     assert.match(r.stdout, /OK: trusted path CN=leaf <- CN=inter <- CN=root/);
     assert.match(r.stdout, /Findings: none/);
     for (const line of r.stdout.split('\n')) assert.ok(line.length <= 80, `line over 80 columns: ${line}`);
@@ -87,6 +87,7 @@ describe('mtlsctl inspect on files', () => {
     await writeFile(join(sub, 'cert.pem'), leaf.pem);
     await writeFile(join(sub, 'chain.pem'), inter.pem);
     await writeFile(join(sub, 'key.pem'), await readFile(leaf.key));
+    await writeFile(join(sub, 'req.csr.pem'), await readFile(join(dir, 'leaf.csr')));
     const d = await mtlsctl(['inspect', 'svc', '--ca', 'root.crt', '--json'], { cwd: dir });
     assert.equal(d.exitCode, 0, d.stdout);
     assert.equal(JSON.parse(d.stdout).verification.trusted, true);
