@@ -23,11 +23,11 @@ export function registerInspect(program: Command, action: ActionFactory): void {
     .option('--max-validity <duration>', 'longest acceptable leaf lifetime', '398d')
     .option('--timeout <duration>', 'connect and handshake timeout for HOST:PORT', '10s')
     .addHelpText('after', examplesHelp([
-      'mtlsctl inspect out/frontend/chain.pem --ca out/frontend/ca.pem --purpose server --name frontend',
+      'mtlsctl inspect out/web/chain.pem --ca out/web/ca.pem --purpose server --name web',
       'mtlsctl inspect out/frontend/cert.pem --key out/frontend/key.pem',
       'mtlsctl inspect bundle.p12 --password-file p12.pass',
       'mtlsctl inspect example.com:443 --json',
-      'mtlsctl inspect [::1]:8443 --ca pki/trust-bundle.crt --cert client.pem --key client-key.pem',
+      'mtlsctl inspect [::1]:8443 --ca ca.pem --cert client.pem --key client.key',
       'cat chain.pem | mtlsctl inspect - --at 2027-01-01T00:00:00Z',
     ]) + EXIT_CODES_HELP + '\n  (inspect exits 1 when an error-level finding exists or verification fails)\n')
     .action(action(async () => (await import('./inspect.js')).inspectCommand));
