@@ -23,7 +23,7 @@ export function registerInspect(program: Command, action: ActionFactory): void {
     .option('--max-validity <duration>', 'longest acceptable leaf lifetime', '398d')
     .option('--timeout <duration>', 'connect and handshake timeout for HOST:PORT', '10s')
     .addHelpText('after', examplesHelp([
-      'mtlsctl inspect out/web/chain.pem --ca out/web/ca.pem --purpose server --name web',
+      'mtlsctl inspect out/web/chain.pem --ca out/web/ca.pem --name web',
       'mtlsctl inspect out/frontend/cert.pem --key out/frontend/key.pem',
       'mtlsctl inspect bundle.p12 --password-file p12.pass',
       'mtlsctl inspect example.com:443 --json',
