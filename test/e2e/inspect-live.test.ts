@@ -15,7 +15,10 @@ type After = { after(fn: () => unknown): void };
 async function listen(t: After, server: Server, host = '127.0.0.1'): Promise<number> {
   const sockets = new Set<{ destroy(): void }>();
   server.on('connection', (s) => sockets.add(s));
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
   // close() waits for open connections, so end them first and do not wait.
   t.after(() => {
     sockets.forEach((s) => s.destroy());
@@ -80,7 +83,12 @@ describe('mtlsctl inspect on live endpoints', () => {
 
   test('when the server listens on [::1] with SNI then inspect connects over IPv6 and checks the SNI name', async (t) => {
     const { dir, leaf, files } = await service(t);
-    const port = await tlsServer(t, { cert: leaf.chainPem, key: leaf.keyPem }, '::1');
+    // Containers without IPv6 have no ::1; the endpoint parsing is unit-tested apart.
+    const port = await tlsServer(t, { cert: leaf.chainPem, key: leaf.keyPem }, '::1').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT') return undefined;
+      throw error;
+    });
+    if (port === undefined) return t.skip('no IPv6 loopback on this machine');
     const r = await mtlsctl(['inspect', `[::1]:${port}`, '--servername', 'localhost', '--ca', files.ca], { cwd: dir });
     assert.equal(r.exitCode, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /Verification against .*, purpose server, name\s+localhost\n +OK: trusted path/);
