@@ -80,6 +80,11 @@ export const ERROR_CODES: ReadonlyArray<[code: string, exit: ExitCode, meaning: 
   ['REFUSE_OVERWRITE', EXIT.localState, 'a file exists and --force was not given'],
   ['WRITE_FAILED', EXIT.localState, 'a file or directory cannot be written'],
   ['LOCKED', EXIT.localState, 'another mtlsctl holds the CA lock'],
+  ['CONNECT_REFUSED', EXIT.network, 'the endpoint refused the TCP connection'],
+  ['CONNECT_TIMEOUT', EXIT.network, 'no connection or TLS handshake within the timeout'],
+  ['CONNECT_FAILED', EXIT.network, 'the endpoint host name cannot be resolved'],
+  ['NOT_TLS', EXIT.network, 'the endpoint answered, but not with TLS'],
+  ['TLS_HANDSHAKE_FAILED', EXIT.network, 'the TLS handshake failed before the server sent its chain'],
   ['INTERNAL', EXIT.internal, 'a bug in mtlsctl: please report it'],
   ['ABORTED', EXIT.aborted, 'interrupted or prompt cancelled'],
 ];
