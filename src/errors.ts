@@ -83,6 +83,11 @@ export const ERROR_CODES: ReadonlyArray<[code: string, exit: ExitCode, meaning: 
   ['CA_EXPIRED', EXIT.localState, 'the issuing CA has expired: create a new one'],
   ['SAN_NOT_PERMITTED', EXIT.badInput, 'a manifest name lies outside the CA name constraints'],
   ['P12_PASSWORD_REQUIRED', EXIT.usage, 'a service asks for PKCS#12 and no password is set'],
+  ['CONNECT_REFUSED', EXIT.network, 'the endpoint refused the TCP connection'],
+  ['CONNECT_TIMEOUT', EXIT.network, 'no connection or TLS handshake within the timeout'],
+  ['CONNECT_FAILED', EXIT.network, 'the endpoint host name cannot be resolved'],
+  ['NOT_TLS', EXIT.network, 'the endpoint answered, but not with TLS'],
+  ['TLS_HANDSHAKE_FAILED', EXIT.network, 'the TLS handshake failed before the server sent its chain'],
   ['INTERNAL', EXIT.internal, 'a bug in mtlsctl: please report it'],
   ['ABORTED', EXIT.aborted, 'interrupted or prompt cancelled'],
 ];
