@@ -53,7 +53,7 @@ export function buildProgram(io: Io, state: RunState): Command {
     .addHelpText('after', examplesHelp([
       'mtlsctl init',
       'mtlsctl manifest new && mtlsctl issue',
-      'mtlsctl inspect out/frontend/chain.crt --ca pki/trust-bundle.crt',
+      'mtlsctl inspect out/frontend/chain.pem --ca pki/trust-bundle.crt',
       'mtlsctl probe --from frontend --to checkoutservice',
     ]) + EXIT_CODES_HELP + '\n' + errorCodesHelp() + '\n');
 

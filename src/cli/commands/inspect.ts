@@ -1,0 +1,73 @@
+/** `mtlsctl inspect`: options in, a chain report out (exit 1 on error findings). */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { EXIT, MtlsError, usageError } from '../../errors.js';
+import { durationOption } from '../../time/duration.js';
+import { Reporter } from '../../output/reporter.js';
+import type { Io } from '../io.js';
+import type { Invocation } from '../program.js';
+import { inspect } from '../../inspect/inspect.js';
+import { P12_PASSWORD_ENV } from '../../inspect/pkcs12.js';
+import { inspectJson } from '../../inspect/render-json.js';
+import { inspectText } from '../../inspect/render-human.js';
+
+interface InspectOptions {
+  ca?: string;
+  purpose?: 'server' | 'client';
+  name?: string;
+  ip?: string;
+  uri?: string;
+  at?: string;
+  key?: string;
+  cert?: string;
+  servername?: string;
+  passwordFile?: string;
+  warnWithin: string;
+  maxValidity: string;
+  timeout: string;
+}
+
+/** Runs `mtlsctl inspect`. */
+export async function inspectCommand(raw: Record<string, unknown>, inv: Invocation, io: Io): Promise<number> {
+  const opts = raw as unknown as InspectOptions;
+  const out = new Reporter(io, raw);
+  if (opts.cert && !opts.key) throw usageError('USAGE', '--cert needs --key (the client key)', 'add --key with the key of the client certificate');
+  const report = await inspect({
+    inputs: inv.args,
+    cwd: io.cwd,
+    stdin: io.stdin,
+    env: io.env,
+    ca: opts.ca,
+    keyFile: opts.cert ? undefined : opts.key,
+    clientCertFile: opts.cert,
+    clientKeyFile: opts.cert ? opts.key : undefined,
+    password: await readPassword(opts.passwordFile, io),
+    servername: opts.servername,
+    checks: { at: atOption(opts.at, io.now()), purpose: opts.purpose, name: opts.name, ip: opts.ip, uri: opts.uri },
+    warnWithinMs: durationOption('--warn-within', opts.warnWithin),
+    maxValidityMs: durationOption('--max-validity', opts.maxValidity),
+    timeoutMs: durationOption('--timeout', opts.timeout),
+  });
+  out.detail(`path: ${report.path.path.map((c) => c.source).join(' -> ')}`);
+  if (out.json) out.document('inspect', inspectJson(report));
+  else out.result(inspectText(report, out.out));
+  return report.findings.some((f) => f.severity === 'error') ? EXIT.checkFailed : EXIT.ok;
+}
+
+function atOption(text: string | undefined, now: Date): Date {
+  if (text === undefined) return now;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) {
+    throw usageError('USAGE_INVALID_VALUE', `--at ${JSON.stringify(text)} is not a time`, 'use ISO 8601, e.g. 2027-01-31 or 2027-01-31T12:00:00Z');
+  }
+  return date;
+}
+
+async function readPassword(file: string | undefined, io: Io): Promise<string | undefined> {
+  if (file === undefined) return io.env[P12_PASSWORD_ENV];
+  try {
+    return (await readFile(resolve(io.cwd, file), 'utf8')).split(/\r?\n/)[0];
+  } catch (cause) {
+    throw new MtlsError('FILE_NOT_FOUND', EXIT.badInput, `cannot read password file ${file}: ${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause });
+  }
+}

@@ -1,0 +1,46 @@
+/** `mtlsctl issue`: a manifest in, keys and certificates out, a table of what changed. */
+import { resolvePassphrase } from '../../ca/passphrase.js';
+import { durationOption } from '../../time/duration.js';
+import { runIssue } from '../../issue/run.js';
+import { issueJson, issueTable, issueWarnings } from '../../output/issue-report.js';
+import { startProgress } from '../../output/progress.js';
+import { Reporter } from '../../output/reporter.js';
+import type { Io } from '../io.js';
+import type { Invocation } from '../program.js';
+
+interface IssueOptions {
+  file: string;
+  only?: string;
+  dryRun?: boolean;
+  force?: boolean;
+  passphraseFile?: string;
+  lockTimeout: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** Runs `mtlsctl issue`. */
+export async function issueCommand(raw: Record<string, unknown>, _inv: Invocation, io: Io): Promise<number> {
+  const opts = raw as unknown as IssueOptions;
+  const out = new Reporter(io, raw);
+  const lockTimeoutMs = durationOption('--lock-timeout', opts.lockTimeout);
+  const { loadManifest } = await import('../../manifest/load.js');
+  const manifest = await loadManifest(opts.file, { cwd: io.cwd });
+  const showProgress = Boolean(io.stderr.isTTY) && !opts.quiet && !opts.json;
+  const progress = showProgress ? startProgress(io.stderr, 'issuing') : undefined;
+  const result = await runIssue(manifest, {
+    now: io.now(),
+    env: io.env,
+    force: opts.force,
+    only: opts.only?.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    dryRun: opts.dryRun,
+    passphrase: () => resolvePassphrase(opts.passphraseFile, io.env),
+    lockTimeoutMs,
+    onWait: (owner) => out.info(`waiting for the CA lock held by ${owner ? `pid ${owner.pid}` : 'another run'}...`),
+    onProgress: progress?.update,
+  }).finally(() => progress?.stop());
+  for (const w of issueWarnings(result)) out.warn(w);
+  if (out.json) out.document('issue', issueJson(result, manifest));
+  else out.result(issueTable(result, manifest, io.cwd, out.out));
+  return 0;
+}

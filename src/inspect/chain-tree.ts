@@ -1,0 +1,100 @@
+/**
+ * Links certificates into issuer relations by real signature verification
+ * (and key identifiers to choose between candidates), then arranges them as
+ * a tree with the certificates that belong to no path set apart.
+ */
+import { verifiesWith, type CertificateInfo } from './describe.js';
+
+/** The input certificates and how they relate. */
+export interface ChainGraph {
+  certs: CertificateInfo[];
+  /** Index of the first identical certificate, for each repeated one. */
+  duplicateOf: Map<number, number>;
+  /** For each input index: indices of other input certificates that signed it. */
+  issuers: number[][];
+  /** The subject certificate: the first one that signs no other. */
+  leaf: number;
+  /** Tree roots (indices), each with its children, for display. */
+  tree: TreeNode[];
+  /** Certificates linked to no other (shown apart). */
+  unrelated: number[];
+}
+
+/** A certificate and the certificates it signed. */
+export interface TreeNode {
+  index: number;
+  children: TreeNode[];
+}
+
+/**
+ * True when `issuer` signed `cert`: its key verifies the signature and either
+ * the names chain or the key identifiers do (a key reused under another name
+ * would otherwise pass).
+ */
+export function signedBy(cert: CertificateInfo, issuer: CertificateInfo): boolean {
+  const named = cert.parts.issuer.equals(issuer.parts.subject);
+  const keyed = cert.authorityKeyId !== null && cert.authorityKeyId === issuer.subjectKeyId;
+  return (named || keyed) && verifiesWith(cert.x509, issuer.x509);
+}
+
+/** Orders candidate issuers: the one whose key identifier matches first. */
+export function preferByKeyId<T extends CertificateInfo>(cert: CertificateInfo, candidates: T[]): T[] {
+  const score = (c: T) => (cert.authorityKeyId !== null && c.subjectKeyId === cert.authorityKeyId ? 0 : 1);
+  return [...candidates].sort((a, b) => score(a) - score(b));
+}
+
+/** Builds the issuer relations and the display tree of the input. */
+export function buildGraph(certs: CertificateInfo[]): ChainGraph {
+  const duplicateOf = new Map<number, number>();
+  const firstByPrint = new Map<string, number>();
+  certs.forEach((c, i) => {
+    const first = firstByPrint.get(c.fingerprintSha256);
+    if (first === undefined) firstByPrint.set(c.fingerprintSha256, i);
+    else duplicateOf.set(i, first);
+  });
+  const unique = certs.map((_, i) => i).filter((i) => !duplicateOf.has(i));
+  const issuers = certs.map((cert, i) => {
+    if (duplicateOf.has(i)) return [];
+    const found = unique.filter((j) => j !== i && signedBy(cert, certs[j]!));
+    return preferByKeyId(cert, found.map((j) => certs[j]!)).map((c) => certs.indexOf(c));
+  });
+  const signsOthers = new Set(issuers.flat());
+  const leaf = unique.find((i) => !signsOthers.has(i)) ?? unique[0] ?? 0;
+  const { tree, unrelated } = arrange(certs, unique, issuers, leaf);
+  return { certs, duplicateOf, issuers, leaf, tree, unrelated };
+}
+
+function arrange(certs: CertificateInfo[], unique: number[], issuers: number[][], leaf: number) {
+  const parentOf = new Map<number, number>();
+  for (const i of unique) {
+    const parent = issuers[i]![0];
+    if (parent !== undefined && !createsCycle(i, parent, parentOf)) parentOf.set(i, parent);
+  }
+  const node = (index: number): TreeNode => ({
+    index,
+    children: unique.filter((c) => parentOf.get(c) === index).map(node),
+  });
+  const roots = unique.filter((i) => !parentOf.has(i)).map(node);
+  const linked = roots.filter((r) => r.children.length > 0);
+  // A bundle of trust anchors alone relates nothing to nothing: that is not a defect.
+  const onlyRoots = linked.length === 0 && unique.every((i) => certs[i]!.selfSigned);
+  // The leaf's own chain is never "apart", even when it is the leaf alone.
+  const apart = onlyRoots || unique.length < 2 ? [] : roots.filter((r) => r.children.length === 0 && r.index !== leaf).map((r) => r.index);
+  return { tree: roots.filter((r) => !apart.includes(r.index)), unrelated: apart };
+}
+
+function createsCycle(child: number, parent: number, parentOf: Map<number, number>): boolean {
+  for (let p: number | undefined = parent; p !== undefined; p = parentOf.get(p)) {
+    if (p === child) return true;
+  }
+  return false;
+}
+
+/** Input indices from the leaf up through its issuers found in the input. */
+export function inputPath(graph: ChainGraph): number[] {
+  const path = [graph.leaf];
+  for (let next = graph.issuers[graph.leaf]![0]; next !== undefined && !path.includes(next); next = graph.issuers[next]![0]) {
+    path.push(next);
+  }
+  return path;
+}

@@ -1,0 +1,179 @@
+/**
+ * The inspect capability: reads the inputs, describes every certificate,
+ * links them, verifies the path and lints, returning plain data for the
+ * renderers.
+ */
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { resolve } from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import { EXIT, MtlsError, usageError } from '../errors.js';
+import { isEncryptedKeyPem, loadPrivateKey } from '../pki/keys.js';
+import { P12_PASSWORD_ENV } from './pkcs12.js';
+import { describeCertificate, type CertificateInfo } from './describe.js';
+import { buildGraph, type ChainGraph } from './chain-tree.js';
+import { verifyPath, type PathChecks, type PathResult } from './verify-path.js';
+import { lintInput } from './lint.js';
+import type { Finding } from './lint-codes.js';
+import { decodeCertificates, readCertificates, type RawCertificate } from './read-input.js';
+import { fetchChain, parseEndpoint } from './fetch-endpoint.js';
+
+/** Everything one inspect run needs. */
+export interface InspectRequest {
+  inputs: string[];
+  cwd: string;
+  stdin: NodeJS.ReadableStream;
+  ca?: string;
+  keyFile?: string;
+  password?: string;
+  servername?: string;
+  clientCertFile?: string;
+  clientKeyFile?: string;
+  checks: PathChecks;
+  warnWithinMs: number;
+  maxValidityMs: number;
+  timeoutMs: number;
+  /** Files that may hold the system trust store, first existing wins. */
+  systemStoreFiles?: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+/** One input as read. */
+export interface InputSummary {
+  kind: 'file' | 'stdin' | 'endpoint';
+  name: string;
+  certificates: number;
+  protocol?: string | null;
+  servername?: string | null;
+  /** Endpoints: true when the list is the server's Certificate message as sent. */
+  chainAsSent?: boolean;
+}
+
+/** The outcome of verification, when a trust bundle was used. */
+export interface Verification {
+  performed: boolean;
+  trustSource: string | null;
+  trusted: boolean | null;
+  failure: Finding | null;
+}
+
+/** What inspect found. */
+export interface InspectReport {
+  at: Date;
+  inputs: InputSummary[];
+  certs: CertificateInfo[];
+  graph: ChainGraph;
+  path: PathResult;
+  verification: Verification;
+  checks: PathChecks;
+  findings: Finding[];
+}
+
+const SYSTEM_STORES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
+
+/**
+ * Runs inspect.
+ * @throws MtlsError for unreadable inputs (exit 3), usage (2) and network (5).
+ */
+export async function inspect(req: InspectRequest): Promise<InspectReport> {
+  const { raws, inputs, endpoint } = await readInputs(req);
+  const certs = raws.map((r) => describeCertificate(r.der, r.source));
+  const graph = buildGraph(certs);
+  const trust = await loadAnchors(req, endpoint !== undefined);
+  const checks: PathChecks = { ...req.checks };
+  if (endpoint) {
+    checks.purpose ??= 'server';
+    if (checks.name === undefined && checks.ip === undefined) {
+      const host = req.servername ?? endpoint.host;
+      if (/^[\d.]+$|:/.test(host)) checks.ip = host;
+      else checks.name = host;
+    }
+  }
+  const path = verifyPath(graph, trust.anchors, checks);
+  const key = req.keyFile ? await readKey(req.keyFile, req) : undefined;
+  const findings = lintInput(graph, path, {
+    at: checks.at, warnWithinMs: req.warnWithinMs, maxValidityMs: req.maxValidityMs,
+    key, anchorsGiven: trust.anchors.length > 0,
+  });
+  const failure = path.findings.find((f) => f.severity === 'error') ?? null;
+  const performed = trust.anchors.length > 0;
+  const verification = {
+    performed,
+    trustSource: trust.source,
+    trusted: performed ? path.anchor !== null && failure === null : null,
+    failure,
+  };
+  return { at: checks.at, inputs, certs, graph, path, verification, checks, findings };
+}
+
+async function readInputs(req: InspectRequest) {
+  const endpointTarget = req.inputs.length === 1 && !existsSync(resolve(req.cwd, req.inputs[0]!)) ? parseEndpoint(req.inputs[0]!) : undefined;
+  if (!endpointTarget && (req.clientCertFile || req.servername)) {
+    throw usageError('USAGE', '--cert and --servername apply only to a HOST:PORT endpoint', 'give HOST:PORT as the only input, or drop the option');
+  }
+  if (endpointTarget) {
+    const fetched = await fetchChain(endpointTarget, {
+      servername: req.servername,
+      cert: req.clientCertFile ? await readText(req.clientCertFile, req.cwd) : undefined,
+      key: req.clientKeyFile ? await readText(req.clientKeyFile, req.cwd) : undefined,
+      timeoutMs: req.timeoutMs,
+    });
+    const raws = fetched.ders.map((der, i) => ({ der, source: `${endpointTarget.label}#${i + 1}` }));
+    const inputs: InputSummary[] = [{ kind: 'endpoint', name: endpointTarget.label, certificates: raws.length, protocol: fetched.protocol, servername: fetched.servername, chainAsSent: fetched.asSent }];
+    return { raws, inputs, endpoint: endpointTarget };
+  }
+  const raws: RawCertificate[] = [];
+  const inputs: InputSummary[] = [];
+  for (const input of req.inputs) {
+    const found = await readCertificates(input, { cwd: req.cwd, stdin: req.stdin, password: req.password });
+    raws.push(...found);
+    inputs.push({ kind: input === '-' ? 'stdin' : 'file', name: input, certificates: found.length });
+  }
+  return { raws, inputs, endpoint: undefined };
+}
+
+async function loadAnchors(req: InspectRequest, live: boolean): Promise<{ anchors: CertificateInfo[]; source: string | null }> {
+  if (req.ca) {
+    const raws = await readCertificates(req.ca, { cwd: req.cwd, stdin: req.stdin, password: req.password });
+    return { anchors: raws.map((r) => describeCertificate(r.der, `${r.source} (--ca)`)), source: req.ca };
+  }
+  if (!live) return { anchors: [], source: null };
+  const files = [req.env.SSL_CERT_FILE, ...(req.systemStoreFiles ?? SYSTEM_STORES)].filter((f): f is string => Boolean(f));
+  const file = files.find((f) => existsSync(f));
+  if (file) {
+    const raws = await decodeCertificates(await readFile(file), file);
+    return { anchors: raws.map((r) => describeCertificate(r.der, r.source)), source: `system (${file})` };
+  }
+  const raws = rootCertificates.flatMap((pem, i) => decodeCertificatesSync(pem, `node-roots#${i + 1}`));
+  return { anchors: raws.map((r) => describeCertificate(r.der, r.source)), source: 'system (Node.js bundled roots)' };
+}
+
+function decodeCertificatesSync(pem: string, source: string): RawCertificate[] {
+  const body = pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+  return [{ der: Buffer.from(body, 'base64'), source }];
+}
+
+async function readKey(file: string, req: InspectRequest): Promise<{ key: KeyObject; file: string }> {
+  const pem = await readText(file, req.cwd);
+  if (!pem.includes('PRIVATE KEY-----')) {
+    throw new MtlsError('PEM_UNPARSEABLE', EXIT.badInput, `${file} holds no PEM private key`, { hint: 'give --key the private key file (PKCS#8, PKCS#1 or SEC1 PEM)' });
+  }
+  if (isEncryptedKeyPem(pem) && req.password === undefined) {
+    throw new MtlsError('PASSPHRASE_REQUIRED', EXIT.usage, `${file} is an encrypted key and no password was given`, { hint: `pass --password-file FILE or set ${P12_PASSWORD_ENV}` });
+  }
+  try {
+    return { key: loadPrivateKey(pem, file, req.password), file };
+  } catch (error) {
+    if ((error as MtlsError).code !== 'PASSPHRASE_WRONG') throw error;
+    throw new MtlsError('PASSPHRASE_WRONG', EXIT.badInput, `the password does not open ${file}`, { hint: `check --password-file or ${P12_PASSWORD_ENV}`, cause: error });
+  }
+}
+
+async function readText(file: string, cwd: string): Promise<string> {
+  try {
+    return await readFile(resolve(cwd, file), 'utf8');
+  } catch (cause) {
+    throw new MtlsError('FILE_NOT_FOUND', EXIT.badInput, `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause });
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Reads inspect's inputs: PEM bundles (any line endings, text around the
+ * blocks), DER, PKCS#12, directories and stdin, into DER certificates
+ * labelled by where they came from.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { EXIT, MtlsError, inputError } from '../errors.js';
+import { readCertificate } from '../pki/der-reader.js';
+import { parsePem } from '../pki/pem.js';
+import { looksLikePkcs12, readPkcs12Certificates } from './pkcs12.js';
+
+/** One certificate as read, before it is described. */
+export interface RawCertificate {
+  der: Buffer;
+  /** `file#n` (1-based position in its file). */
+  source: string;
+}
+
+/** How to read inputs. */
+export interface ReadOptions {
+  cwd: string;
+  stdin: NodeJS.ReadableStream;
+  /** PKCS#12 password, when one was given. */
+  password?: string;
+}
+
+const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
+const DIR_EXTENSIONS = /\.(pem|crt|cer|cert|der|p12|pfx)$/i;
+
+/**
+ * Reads one file, `-` (stdin) or a directory into certificates.
+ * @throws MtlsError FILE_NOT_FOUND or PEM_UNPARSEABLE naming the file.
+ */
+export async function readCertificates(input: string, opts: ReadOptions): Promise<RawCertificate[]> {
+  if (input === '-') return decodeCertificates(await readStream(opts.stdin), 'stdin', opts.password);
+  const path = resolve(opts.cwd, input);
+  const info = await stat(path).catch(() => {
+    throw inputError('FILE_NOT_FOUND', `cannot read ${input}: no such file or directory`, 'check the path, or give HOST:PORT to inspect a live endpoint');
+  });
+  if (info.isDirectory()) return readDirectory(path, input, opts);
+  return decodeCertificates(await readBytes(path, input), input, opts.password);
+}
+
+async function readDirectory(path: string, label: string, opts: ReadOptions): Promise<RawCertificate[]> {
+  const names = (await readdir(path)).filter((n) => DIR_EXTENSIONS.test(n)).sort();
+  const found: RawCertificate[] = [];
+  for (const name of names) {
+    const file = join(label, name);
+    const bytes = await readBytes(join(path, name), file);
+    // A CA or service directory also holds keys and requests: only files
+    // that hold certificates count.
+    if (isPemWithoutCertificate(bytes)) continue;
+    found.push(...(await decodeCertificates(bytes, file, opts.password)));
+  }
+  if (found.length === 0) {
+    throw inputError('PEM_UNPARSEABLE', `${label} holds no certificate files (.pem, .crt, .cer, .der, .p12, .pfx)`);
+  }
+  return found;
+}
+
+function isPemWithoutCertificate(bytes: Buffer): boolean {
+  const text = bytes.toString('latin1');
+  return text.includes('-----BEGIN ') && !/-----BEGIN (X509 |TRUSTED )?CERTIFICATE-----/.test(text);
+}
+
+async function readBytes(path: string, label: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (cause) {
+    throw new MtlsError('FILE_NOT_FOUND', EXIT.badInput, `cannot read ${label}: ${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause });
+  }
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Finds the certificates in a file's bytes: PEM, DER or PKCS#12.
+ * @throws MtlsError PEM_UNPARSEABLE saying what the file holds instead.
+ */
+export async function decodeCertificates(bytes: Buffer, label: string, password?: string): Promise<RawCertificate[]> {
+  if (bytes.length === 0 || bytes.toString('latin1').trim() === '') {
+    throw inputError('PEM_UNPARSEABLE', `${label} is empty`, 'give a PEM, DER or PKCS#12 file that holds certificates');
+  }
+  const text = bytes.toString('latin1');
+  if (text.includes('-----BEGIN ')) return fromPem(text, label);
+  if (looksLikePkcs12(bytes)) {
+    const ders = await readPkcs12Certificates(bytes, label, password);
+    if (ders.length === 0) throw inputError('PEM_UNPARSEABLE', `${label} is a PKCS#12 file without certificates`);
+    return ders.map((der, i) => ({ der, source: `${label}#${i + 1}` }));
+  }
+  if (isDerCertificate(bytes)) return [{ der: bytes, source: label }];
+  throw inputError('PEM_UNPARSEABLE', `${label} holds no certificate: it is neither PEM, DER nor PKCS#12`, 'check the file; `file FILE` or `openssl x509 -in FILE -text` tells what it is');
+}
+
+function fromPem(text: string, label: string): RawCertificate[] {
+  const blocks = parsePem(text);
+  const begins = (text.match(/-----BEGIN [A-Z0-9 ]+-----/g) ?? []).length;
+  if (blocks.length < begins) {
+    throw inputError('PEM_UNPARSEABLE', `${label} has a PEM block without its END line (truncated file?)`, 'copy the file again in full, from BEGIN to END');
+  }
+  const certs = blocks.filter((b) => CERT_LABELS.has(b.label));
+  if (certs.length === 0) {
+    const labels = [...new Set(blocks.map((b) => b.label))].join(', ');
+    const hint = labels.includes('PRIVATE KEY') ? 'to check that a key matches a certificate, pass it with --key' : undefined;
+    throw inputError('PEM_UNPARSEABLE', `${label} holds no certificate, only ${labels}`, hint);
+  }
+  return certs.map((b, i) => {
+    // TRUSTED CERTIFICATE appends OpenSSL trust settings after the certificate.
+    const der = b.label === 'TRUSTED CERTIFICATE' ? firstElement(b.der) : b.der;
+    if (!isDerCertificate(der)) {
+      throw inputError('PEM_UNPARSEABLE', `${label}: the certificate at line ${b.line} is damaged (truncated or edited)`, 'copy the file again in full');
+    }
+    return { der, source: certs.length > 1 ? `${label}#${i + 1}` : label };
+  });
+}
+
+function firstElement(der: Buffer): Buffer {
+  return der.length > 2 ? der.subarray(0, elementLength(der)) : der;
+}
+
+function elementLength(der: Buffer): number {
+  const n = der[1]! & 0x80 ? der[1]! & 0x7f : 0;
+  let length = n === 0 ? der[1]! : 0;
+  for (let i = 0; i < n; i++) length = length * 256 + der[2 + i]!;
+  return 2 + n + length;
+}
+
+function isDerCertificate(der: Buffer): boolean {
+  try {
+    readCertificate(der);
+    return elementLength(der) === der.length;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,155 @@
+/** Decides, per service, whether to issue, renew, reissue or leave it alone. */
+import { usageError } from '../errors.js';
+import type { Manifest, ServiceSpec } from '../manifest/types.js';
+import { authorityKeyIdentifier, extKeyUsage, subjectAltName } from '../pki/extensions.js';
+import { OID } from '../pki/oids.js';
+import { extKeyUsagesFor } from './leaf.js';
+import { caKeyIdentifier, type CaView } from './ca-view.js';
+import { assertPermitted } from './constraints.js';
+import { readCurrentFiles, type CurrentFiles } from './current.js';
+import { servicePaths, SERVICE_FILES, type ServicePaths } from './files.js';
+import { decodeSans, describeSanChange } from './names.js';
+import { formatDuration } from '../time/duration.js';
+import type { CertificateParts } from '../pki/der-reader.js';
+
+/** What happens to one service. */
+export type PlanAction = 'issue' | 'renew' | 'reissue' | 'unchanged';
+
+/** One service's decision with the reason a person reads. */
+export interface PlannedService {
+  spec: ServiceSpec;
+  paths: ServicePaths;
+  action: PlanAction;
+  reason: string;
+  /** The certificate in place now, if readable. */
+  current?: { serial: string; notAfter: Date };
+}
+
+/** The plan for a run, with warnings for the person running it. */
+export interface IssuePlan {
+  services: PlannedService[];
+  warnings: string[];
+}
+
+/** Options of planning. */
+export interface PlanOptions {
+  force?: boolean;
+  /** Only these services (names); all when absent or empty. */
+  only?: string[];
+}
+
+/** What every leaf of this CA must carry, precomputed once per run. */
+interface Expected {
+  issuer: Buffer;
+  aki: Buffer;
+  chainTail: string;
+  trustPem: string;
+}
+
+/**
+ * Plans a run: reads each selected service's files and compares them with the
+ * manifest and the issuing CA.
+ * @throws MtlsError USAGE (unknown --only name), SAN_NOT_PERMITTED.
+ */
+export function planIssue(manifest: Manifest, ca: CaView, now: Date, options: PlanOptions = {}): IssuePlan {
+  const selected = selectServices(manifest.services, options.only);
+  assertPermitted(selected, ca.meta.permitted, ca.dir);
+  const warnings: string[] = [];
+  if (manifest.trustDomain !== ca.meta.trustDomain) {
+    warnings.push(`the manifest's trust domain ${manifest.trustDomain} differs from the CA's ${ca.meta.trustDomain} (${ca.dir}/ca.json)`);
+  }
+  const expected: Expected = {
+    issuer: ca.cert.parts.subject,
+    aki: authorityKeyIdentifier(caKeyIdentifier(ca)).value,
+    chainTail: ca.chainPem,
+    trustPem: ca.trustBundlePem,
+  };
+  const caNotAfter = ca.cert.parts.notAfter;
+  const services = selected.map((spec) => {
+    const paths = servicePaths(manifest.outDir, spec.name, spec.formats.includes('p12'));
+    const planned = decide(spec, paths, readCurrentFiles(paths), expected, now, caNotAfter);
+    if (options.force && planned.action === 'unchanged') {
+      return { ...planned, action: 'reissue' as const, reason: 'forced with --force' };
+    }
+    if (planned.action === 'unchanged' && planned.reason.startsWith('due')) warnings.push(`${spec.name}: ${planned.reason}`);
+    return planned;
+  });
+  return { services, warnings };
+}
+
+/**
+ * The services named by --only, in manifest order.
+ * @throws MtlsError USAGE_INVALID_VALUE naming the unknown names and the known ones.
+ */
+export function selectServices(services: ServiceSpec[], only: string[] | undefined): ServiceSpec[] {
+  if (!only || only.length === 0) return services;
+  const known = new Set(services.map((s) => s.name));
+  const unknown = only.filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    throw usageError(
+      'USAGE_INVALID_VALUE',
+      `--only names ${unknown.length === 1 ? 'a service' : 'services'} not in the manifest: ${unknown.join(', ')}`,
+      `known services: ${[...known].join(', ')}`,
+    );
+  }
+  const wanted = new Set(only);
+  return services.filter((s) => wanted.has(s.name));
+}
+
+function decide(
+  spec: ServiceSpec,
+  paths: ServicePaths,
+  files: CurrentFiles,
+  expected: Expected,
+  now: Date,
+  caNotAfter: Date,
+): PlannedService {
+  const base = { spec, paths };
+  const cert = files.cert;
+  if (cert === undefined) return { ...base, action: 'issue', reason: 'no certificate yet' };
+  if ('error' in cert) return { ...base, action: 'reissue', reason: `${SERVICE_FILES.cert} ${cert.error}` };
+  const current = { serial: cert.parts.serial.toString('hex'), notAfter: cert.parts.notAfter };
+  const changed = whatChanged(spec, cert.parts, files, expected);
+  if (changed) return { ...base, current, action: 'reissue', reason: changed };
+  const renewAt = cert.parts.notAfter.getTime() - spec.renewBefore;
+  if (renewAt > now.getTime()) return { ...base, current, action: 'unchanged', reason: 'up to date' };
+  const expired = cert.parts.notAfter.getTime() <= now.getTime();
+  const longer = Math.min(now.getTime() + spec.ttl, caNotAfter.getTime()) > cert.parts.notAfter.getTime();
+  if (!longer) {
+    return { ...base, current, action: 'unchanged', reason: `due for renewal, but a new certificate cannot outlive the issuing CA (${caNotAfter.toISOString().slice(0, 10)}): renew the CA` };
+  }
+  const why = expired ? 'expired' : `expires ${cert.parts.notAfter.toISOString().slice(0, 10)}, within renewBefore ${formatDuration(spec.renewBefore)}`;
+  return { ...base, current, action: 'renew', reason: why };
+}
+
+/** The first difference that forces a reissue, in words, or undefined. */
+function whatChanged(spec: ServiceSpec, parts: CertificateParts, files: CurrentFiles, expected: Expected): string | undefined {
+  const key = files.key;
+  if (key === undefined) return `${SERVICE_FILES.key} is missing`;
+  if ('error' in key) return `${SERVICE_FILES.key} ${key.error}`;
+  if (!key.spki.equals(parts.subjectPublicKeyInfo)) return `${SERVICE_FILES.key} does not match ${SERVICE_FILES.cert}`;
+  if (!parts.issuer.equals(expected.issuer) || !parts.extensions.get(OID.authorityKeyIdentifier)?.value.equals(expected.aki)) {
+    return 'issued by another CA than the current issuing CA';
+  }
+  const type = key.type;
+  if (type !== spec.keyType) return `key type ${type ?? 'unknown'} -> ${spec.keyType}`;
+  const sans = subjectAltName({ dns: spec.dns, ip: spec.ip, uri: spec.uri }).value;
+  const certSans = parts.extensions.get(OID.subjectAltName)?.value;
+  if (!certSans || !certSans.equals(sans)) {
+    const diff = certSans ? describeSanChange(spec, decodeSans(certSans)) : 'none in the certificate';
+    return `SANs changed: ${diff || 'order'}`;
+  }
+  const eku = parts.extensions.get(OID.extKeyUsage)?.value;
+  if (!eku || !eku.equals(extKeyUsage(extKeyUsagesFor(spec.usage)).value)) return `usage changed to ${spec.usage}`;
+  return filesChanged(spec, files, expected);
+}
+
+function filesChanged(spec: ServiceSpec, files: CurrentFiles, expected: Expected): string | undefined {
+  const certPem = files.cert && 'pem' in files.cert ? files.cert.pem : '';
+  if (files.chainPem === undefined) return `${SERVICE_FILES.chain} is missing`;
+  if (files.chainPem !== certPem + expected.chainTail) return `${SERVICE_FILES.chain} does not hold the certificate and its issuer`;
+  if (files.caPem === undefined) return `${SERVICE_FILES.ca} is missing`;
+  if (files.caPem !== expected.trustPem) return `${SERVICE_FILES.ca} is not the CA's trust bundle`;
+  if (spec.formats.includes('p12') && !files.p12) return `${spec.name}.p12 is missing`;
+  return undefined;
+}
