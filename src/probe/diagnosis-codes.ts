@@ -41,10 +41,10 @@ export interface Diagnosis {
   exitCode: ExitCode;
 }
 
-/** The endpoint cannot be reached at all: exit 5. */
-const UNREACHABLE: ReadonlySet<DiagnosisCode> = new Set(['dns-failure', 'connection-refused', 'timeout']);
+/** No TLS endpoint can be reached at that address: exit 5 (as `inspect` exits for NOT_TLS). */
+const UNREACHABLE: ReadonlySet<DiagnosisCode> = new Set(['dns-failure', 'connection-refused', 'timeout', 'not-tls']);
 
-/** The exit status of a code: 0 ok, 5 unreachable, 1 for every finding (not-tls included). */
+/** The exit status of a code: 0 ok, 5 unreachable (not-tls included), 1 for every finding. */
 export function exitCodeOf(code: DiagnosisCode): ExitCode {
   if (code === 'ok') return EXIT.ok;
   return UNREACHABLE.has(code) ? EXIT.network : EXIT.checkFailed;

@@ -234,9 +234,9 @@ describe('mtlsctl probe when the endpoint cannot be reached', { concurrency: 4 }
     silent.unref();
     expectCode(await run([`127.0.0.1:${(silent.address() as AddressInfo).port}`, '--timeout', '1s']), 'timeout', 5);
   });
-  test('when the port speaks plain HTTP then the code is not-tls with exit 1', async () => {
+  test('when the port speaks plain HTTP then the code is not-tls with exit 5', async () => {
     const doc = await run([`127.0.0.1:${(plain.address() as AddressInfo).port}`]);
-    expectCode(doc, 'not-tls', 1);
+    expectCode(doc, 'not-tls', 5);
     assert.match(doc.diagnosis.summary, /HTTP/);
   });
   test('when the target has no port or a bare IPv6 address then probe exits 2', async () => {
