@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile, mkdir } from 'node:fs/promises';
-import { createServer, connect, type AddressInfo, type Server } from 'node:net';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { decodeOid, readChildren, readElement } from '../../src/pki/der-reader.js';
 import { openssl } from './openssl.js';
@@ -123,12 +123,17 @@ http {
 `;
 }
 
-/** Starts a TCP server on 127.0.0.1:0 and closes it after the test. */
+/** Starts a TCP server on 127.0.0.1:0; after the test, drops its connections and closes it. */
 export async function startTcpServer(t: Cleanup, server: Server): Promise<number> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   t.after(() => new Promise<void>((resolve) => {
-    (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+    for (const socket of sockets) socket.destroy();
     server.close(() => resolve());
   }));
   return (server.address() as AddressInfo).port;
