@@ -81,20 +81,34 @@ class TlsSession {
     if (this.phase !== 'handshake') return;
     this.recordTiming('handshake');
     this.describeSession();
-    const { http } = this.input.options;
-    if (http) {
-      this.enterPhase('http');
-      this.http = new HttpResponseReader();
-      const host = http.hostHeader ?? hostHeader(this.input.servername ?? this.input.options.host, this.input.options.port);
-      this.tls.write(httpRequest(http.path, host));
-      return;
-    }
+    const http = this.httpRequestToSend();
+    if (http) return this.sendHttp(http);
     // TLS 1.2: the server's Finished comes after it checked the client chain.
     if (this.tls.getProtocol() !== 'TLSv1.3') return this.finish('accepted', 'server-finished');
     // TLS 1.3 servers judge the client certificate after this point; a
     // close_notify asks for their answer within one round trip.
     this.enterPhase('verdict');
     this.tls.end();
+    this.settleFromWhatArrived();
+  }
+
+  private httpRequestToSend(): ObserveOptions['http'] {
+    const { http, httpIfAlpn } = this.input.options;
+    return http ?? (this.tls.alpnProtocol === 'http/1.1' ? httpIfAlpn : undefined);
+  }
+
+  private sendHttp(http: NonNullable<ObserveOptions['http']>): void {
+    this.enterPhase('http');
+    this.http = new HttpResponseReader();
+    const { servername, options } = this.input;
+    this.tls.write(httpRequest(http.path, http.hostHeader ?? hostHeader(servername ?? options.host, options.port)));
+  }
+
+  /** Settles at once if the server's answer came before the verdict phase began. */
+  private settleFromWhatArrived(): void {
+    const first = this.tap.facts.serverAlerts[0];
+    if (first) return this.onServerAlert(first);
+    if (this.rawClosed) this.onRawClosed();
   }
 
   private describeSession(): void {

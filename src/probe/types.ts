@@ -107,4 +107,6 @@ export interface ObserveOptions {
   /** Send `GET path` after the handshake and record the response (nginx decides at the HTTP layer). */
   http?: { path: string; hostHeader?: string };
   alpn?: string[];
+  /** Send this request when the server selects ALPN `http/1.1`, even without `http`. */
+  httpIfAlpn?: { path: string; hostHeader?: string };
 }

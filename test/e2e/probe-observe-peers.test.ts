@@ -120,6 +120,13 @@ describe('nginx with ssl_verify_client on, probed with an HTTP request', () => {
     });
   }
 
+  test('when ALPN selects http/1.1 and httpIfAlpn is set then the request is sent without http', async () => {
+    const obs = await observe(port, 'TLSv1.3', fx.stranger, { alpn: ['http/1.1'], httpIfAlpn: { path: '/' } });
+    assert.equal(obs.alpn, 'http/1.1');
+    assert.equal(obs.http?.status, 400);
+    assert.equal(obs.verdictReason, 'http-response');
+  });
+
   test('when nginx is probed without HTTP over TLSv1.3 then the TLS layer accepts even a stranger', async () => {
     const obs = await observe(port, 'TLSv1.3', fx.stranger);
     assert.equal(obs.verdict, 'accepted');

@@ -114,6 +114,29 @@ describe('s_server -Verify 1 without -verify_return_error', () => {
   });
 });
 
+describe('each TLS 1.3 cipher suite', () => {
+  for (const name of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']) {
+    test(`when ${name} is negotiated then handshake and later records are decrypted`, async (t) => {
+      const port = await startOpensslServer(t, serverArgs('-CAfile', fx.files.clientCaWithPartner, '-verify_return_error', '-ciphersuites', name, '-tls1_3'));
+      const obs = await observe(port, 'TLSv1.3', fx.stranger);
+      assert.equal(obs.cipher, name);
+      assert.equal(obs.acceptableCaNames.length, 3);
+      assertAlert(obs, 48, 'unknown_ca');
+      assert.equal(obs.observerNotes, undefined);
+    });
+  }
+});
+
+describe('versions that do not overlap', () => {
+  test("when the server only speaks TLSv1.3 and the client TLSv1.2 then the server's protocol_version alert is reported", async (t) => {
+    const port = await startOpensslServer(t, serverArgs('-CAfile', fx.files.clientCa, '-tls1_3'));
+    const obs = await observe(port, 'TLSv1.2', fx.client);
+    assertAlert(obs, 70, 'protocol_version');
+    assert.equal(obs.protocol, undefined);
+    assert.equal(obs.certificateRequested, false);
+  });
+});
+
 describe('s_server options that change the CertificateRequest and the tickets', () => {
   for (const { version, flag } of VERSIONS) {
     test(`when the server sends no CA names over ${version} then the list is empty as s_client says`, async (t) => {

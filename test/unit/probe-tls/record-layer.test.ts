@@ -4,12 +4,7 @@ import {
   HandshakeAssembler, looksLikeTlsRecord, parseCertificateMessage, parseServerHello, RecordSplitter,
 } from '../../../src/probe/record-layer.js';
 
-const u16 = (n: number) => Buffer.of(n >> 8, n & 0xff);
-const u24 = (n: number) => Buffer.of(n >> 16, (n >> 8) & 0xff, n & 0xff);
-const vec = (lengthBytes: 1 | 2 | 3, body: Buffer) =>
-  Buffer.concat([lengthBytes === 1 ? Buffer.of(body.length) : lengthBytes === 2 ? u16(body.length) : u24(body.length), body]);
-const record = (type: number, fragment: Buffer) => Buffer.concat([Buffer.of(type, 3, 3), u16(fragment.length), fragment]);
-const message = (type: number, body: Buffer) => Buffer.concat([Buffer.of(type), u24(body.length), body]);
+import { message, record, serverHello, vec } from './tls13-records.js';
 
 test('when records arrive cut at arbitrary points then the splitter returns each whole record once', () => {
   const stream = Buffer.concat([record(22, Buffer.from('abc')), record(21, Buffer.of(2, 40)), record(23, Buffer.alloc(300, 7))]);
@@ -36,11 +31,6 @@ test('when the first bytes are a TLS record header or something else then looksL
   assert.equal(looksLikeTlsRecord(Buffer.from('SSH-2.0-OpenSSH')), false);
   assert.equal(looksLikeTlsRecord(Buffer.from('160505', 'hex')), false);
 });
-
-function serverHello(random: Buffer, suite: number, supportedVersion?: number): Buffer {
-  const extensions = supportedVersion ? Buffer.concat([u16(43), vec(2, u16(supportedVersion))]) : Buffer.alloc(0);
-  return Buffer.concat([u16(0x0303), random, vec(1, Buffer.alloc(32, 9)), u16(suite), Buffer.of(0), vec(2, extensions)]);
-}
 
 test('when a ServerHello selects TLS 1.3 through supported_versions then version and suite are read', () => {
   const hello = parseServerHello(serverHello(Buffer.alloc(32, 5), 0x1302, 0x0304));

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
-  decryptRecord, deriveTrafficKeys, hkdfExpandLabel, TLS13_SUITES, updateTrafficKeys, type TrafficKeys,
+  decryptRecord, deriveTrafficKeys, hkdfExpandLabel, TLS13_SUITES, updateTrafficKeys,
 } from '../../../src/probe/tls13-keys.js';
+import { seal } from './tls13-records.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const SHA256_SUITE = TLS13_SUITES[0x1301]!;
@@ -50,21 +51,6 @@ test('when deriving traffic keys from RFC 8448 secrets then key and IV match', (
   assert.deepEqual(application.iv, RFC8448.serverApplicationIv);
   assert.equal(application.sequence, 0n);
 });
-
-/** Protects one record the way a TLS 1.3 peer does, for round trips. */
-function seal(keys: TrafficKeys, sequence: bigint, type: number, content: Buffer, padding = 0): Buffer {
-  const inner = Buffer.concat([content, Buffer.of(type), Buffer.alloc(padding)]);
-  const header = Buffer.of(23, 3, 3, 0, 0);
-  header.writeUInt16BE(inner.length + 16, 3);
-  const nonce = Buffer.from(keys.iv);
-  const seq = Buffer.alloc(8);
-  seq.writeBigUInt64BE(sequence);
-  for (let i = 0; i < 8; i++) nonce[4 + i]! ^= seq[i]!;
-  const cipher = createCipheriv(keys.suite.algorithm as 'aes-128-gcm', keys.key, nonce, { authTagLength: 16 });
-  cipher.setAAD(header, { plaintextLength: inner.length });
-  const body = Buffer.concat([cipher.update(inner), cipher.final(), cipher.getAuthTag()]);
-  return Buffer.concat([header, body]);
-}
 
 for (const [number, suite] of Object.entries(TLS13_SUITES)) {
   test(`when records of ${suite.name} (0x${Number(number).toString(16)}) are decrypted in order then type and content come back`, () => {
