@@ -27,13 +27,14 @@
  * - HTTP_TIMEOUT / HTTP_NO_RESPONSE: with `http`, no answer in time / a clean close without one.
  */
 import { lookup } from 'node:dns/promises';
-import { isIP, Socket } from 'node:net';
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Duplex } from 'node:stream';
 import { connect, createSecureContext, type SecureContext } from 'node:tls';
+import { connectFirst, resolveAll, timedStep } from './net-steps.js';
 import { errorOf } from './session-facts.js';
 import { runTlsSession } from './tls-session.js';
-import type { HandshakeObservation, ObserveOptions, StepTiming } from './types.js';
+import type { HandshakeObservation, ObserveOptions } from './types.js';
 
 /**
  * Runs one client handshake and describes everything that happened. Never
@@ -48,11 +49,10 @@ export async function observeHandshake(options: ObserveOptions): Promise<Handsha
   await warmUp(context);
   const deadline = performance.now() + options.timeoutMs;
 
-  const address = await timedStep(obs, 'resolve', deadline, () => resolve(options.host));
-  if (!address) return obs;
-  obs.address = address;
+  const addresses = await timedStep(obs, 'resolve', deadline, () => resolveAll(options.host));
+  if (!addresses) return obs;
 
-  const raw = await timedStep(obs, 'connect', deadline, () => connectRaw(address, options.port));
+  const raw = await timedStep(obs, 'connect', deadline, () => connectFirst(addresses, options.port, obs));
   if (!raw) return obs;
 
   await runTlsSession({ raw, options, servername, secureContext: context, observation: obs, deadline });
@@ -106,61 +106,10 @@ async function warmUp(secureContext: SecureContext): Promise<void> {
   const client = connect({ socket: sink, secureContext, servername: 'warm-up.invalid', rejectUnauthorized: false });
   client.on('error', written);
   client.on('close', written);
+  // A safety net only: Node writes the ClientHello within the same tick.
+  const safety = setTimeout(written, 1000);
   await helloWritten;
+  clearTimeout(safety);
   client.destroy();
   await lookup('localhost').catch(() => undefined);
-}
-
-/**
- * Runs one pre-TLS step against the deadline, records its timing, and
- * records its failure in the observation (returning undefined).
- */
-async function timedStep<T>(
-  obs: HandshakeObservation,
-  step: StepTiming['step'],
-  deadline: number,
-  work: () => Cancellable<T>,
-): Promise<T | undefined> {
-  const start = performance.now();
-  const { promise, cancel } = work();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`${step} did not finish within the timeout`), { code: 'ETIMEDOUT' })), Math.max(0, deadline - performance.now()));
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } catch (error) {
-    cancel();
-    obs.error = errorOf(error as Error & { code?: string }, 'ERR_NETWORK');
-    obs.verdictReason = 'no-tls';
-    return undefined;
-  } finally {
-    clearTimeout(timer);
-    obs.timings.push({ step, ms: Math.round((performance.now() - start) * 1000) / 1000 });
-  }
-}
-
-interface Cancellable<T> {
-  promise: Promise<T>;
-  cancel: () => void;
-}
-
-function resolve(host: string): Cancellable<string> {
-  const promise = lookup(host).then((r) => r.address);
-  promise.catch(() => undefined);
-  return { promise, cancel: () => undefined };
-}
-
-function connectRaw(address: string, port: number): Cancellable<Socket> {
-  const socket = new Socket();
-  socket.setNoDelay(true);
-  const promise = new Promise<Socket>((resolve, reject) => {
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', reject);
-    socket.connect({ host: address, port });
-  });
-  return { promise, cancel: () => socket.destroy() };
 }

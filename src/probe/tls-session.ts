@@ -184,9 +184,10 @@ class TlsSession {
     if (alert) return this.finish('rejected-alert', 'alert', alert, errorOf(error, 'ALERT_RECEIVED', alert));
     const closed = this.rawClosed || CLOSE_CODES.has(error.code ?? '');
     if (closed && !this.tap.facts.clientAlert) {
+      const when = this.tap.facts.firstServerBytes.length === 0 ? 'before sending anything' : 'during the handshake without an alert';
       return this.finish('rejected-close', 'close', undefined, {
         code: 'CLOSED_NO_ALERT',
-        message: `the server closed the connection during the handshake without an alert (${error.code ?? error.message})`,
+        message: `the server closed the connection ${when} (${error.code ?? error.message})`,
       });
     }
     this.finish('unknown', 'client-abort', undefined, errorOf(error, 'ERR_TLS'));
