@@ -22,7 +22,8 @@
  * - NOT_TLS: the peer answered with something that is not TLS (see nonTlsBanner).
  * - HANDSHAKE_TIMEOUT: the TLS handshake did not complete within timeoutMs.
  * - ALERT_RECEIVED: a TLS 1.3 server sent a fatal alert after the handshake.
- * - CLOSED_NO_ALERT: the server closed or reset without any alert.
+ * - ECONNRESET (Node's): the server closed before its ServerHello (verdict unknown).
+ * - CLOSED_NO_ALERT: after its ServerHello the server closed or reset without any alert.
  * - VERDICT_TIMEOUT: TLS 1.3 handshake done, but no answer to the client certificate in time.
  * - HTTP_TIMEOUT / HTTP_NO_RESPONSE: with `http`, no answer in time / a clean close without one.
  */

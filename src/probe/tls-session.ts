@@ -183,11 +183,12 @@ class TlsSession {
     const alert = this.serverAlert() ?? (/ALERT/.test(error.code ?? '') ? alertFromNodeError(error) : undefined);
     if (alert) return this.finish('rejected-alert', 'alert', alert, errorOf(error, 'ALERT_RECEIVED', alert));
     const closed = this.rawClosed || CLOSE_CODES.has(error.code ?? '');
+    // Before a ServerHello no certificate was judged: Node's own code stays.
+    if (closed && !this.tap.facts.serverHello) return this.finish('unknown', 'close', undefined, errorOf(error, 'ECONNRESET'));
     if (closed && !this.tap.facts.clientAlert) {
-      const when = this.tap.facts.firstServerBytes.length === 0 ? 'before sending anything' : 'during the handshake without an alert';
       return this.finish('rejected-close', 'close', undefined, {
         code: 'CLOSED_NO_ALERT',
-        message: `the server closed the connection ${when} (${error.code ?? error.message})`,
+        message: `the server closed the connection during the handshake without an alert (${error.code ?? error.message})`,
       });
     }
     this.finish('unknown', 'client-abort', undefined, errorOf(error, 'ERR_TLS'));

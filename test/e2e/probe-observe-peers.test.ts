@@ -151,6 +151,14 @@ describe('peers that do not complete a TLS handshake', () => {
     assert.equal(obs.verdict, 'unknown');
   });
 
+  test('when the server closes before any TLS answer then Node\'s ECONNRESET stays and the verdict is unknown', async (t) => {
+    const port = await startTcpServer(t, createTcpServer((socket) => socket.destroy()));
+    const obs = await observe(port, 'TLSv1.3', fx.client);
+    assert.equal(obs.error?.code, 'ECONNRESET');
+    assert.equal(obs.verdict, 'unknown');
+    assert.equal(obs.verdictReason, 'close');
+  });
+
   test('when nothing listens on the port then ECONNREFUSED is reported', async () => {
     const obs = await observe(await freePort(), 'TLSv1.3', fx.client);
     assert.equal(obs.error?.code, 'ECONNREFUSED');
