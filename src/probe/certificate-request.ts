@@ -31,7 +31,12 @@ export function parseCertificateRequest12(body: Buffer): CertificateRequestInfo 
   const certificateTypes = [...reader.vector(1)];
   const signatureAlgorithms = readUint16List(reader.vector(2));
   const certificateAuthorities = readDistinguishedNames(reader.vector(2));
-  return { certificateTypes, signatureAlgorithms, signatureAlgorithmsCert: [], certificateAuthorities };
+  return {
+    certificateTypes,
+    signatureAlgorithms,
+    signatureAlgorithmsCert: [],
+    certificateAuthorities,
+  };
 }
 
 /**
@@ -51,7 +56,9 @@ export function parseCertificateRequest13(body: Buffer): CertificateRequestInfo 
     certificateTypes: [],
     signatureAlgorithms: list(EXT_SIGNATURE_ALGORITHMS),
     signatureAlgorithmsCert: list(EXT_SIGNATURE_ALGORITHMS_CERT),
-    certificateAuthorities: authorities ? readDistinguishedNames(new TlsReader(authorities).vector(2)) : [],
+    certificateAuthorities: authorities
+      ? readDistinguishedNames(new TlsReader(authorities).vector(2))
+      : [],
   };
 }
 

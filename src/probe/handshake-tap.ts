@@ -4,8 +4,18 @@
  * alerts and session tickets. Fed by the tap duplex (bytes) and by the TLS
  * socket's `keylog` event (secrets).
  */
-import { parseCertificateRequest12, parseCertificateRequest13, type CertificateRequestInfo } from './certificate-request.js';
-import { HANDSHAKE, parseCertificateMessage, parseServerHello, type HandshakeMessage, type ServerHelloInfo } from './record-layer.js';
+import {
+  parseCertificateRequest12,
+  parseCertificateRequest13,
+  type CertificateRequestInfo,
+} from './certificate-request.js';
+import {
+  HANDSHAKE,
+  parseCertificateMessage,
+  parseServerHello,
+  type HandshakeMessage,
+  type ServerHelloInfo,
+} from './record-layer.js';
 import { CLIENT_LABELS, RecordStream, SERVER_LABELS } from './record-stream.js';
 import { TLS13_SUITES } from './tls13-keys.js';
 import type { TlsAlert } from './types.js';
@@ -85,7 +95,10 @@ export class HandshakeTap {
   fromServer(chunk: Buffer): void {
     const kept = this.facts.firstServerBytes;
     if (kept.length < FIRST_BYTES) {
-      this.facts.firstServerBytes = Buffer.concat([kept, chunk.subarray(0, FIRST_BYTES - kept.length)]);
+      this.facts.firstServerBytes = Buffer.concat([
+        kept,
+        chunk.subarray(0, FIRST_BYTES - kept.length),
+      ]);
     }
     this.guard(() => this.server.push(chunk));
   }
@@ -144,7 +157,9 @@ export class HandshakeTap {
     this.client.markTls13();
     const suite = TLS13_SUITES[hello.cipherSuite];
     if (!suite) {
-      this.facts.problems.push(`cannot read TLS 1.3 records of cipher suite 0x${hello.cipherSuite.toString(16)}`);
+      this.facts.problems.push(
+        `cannot read TLS 1.3 records of cipher suite 0x${hello.cipherSuite.toString(16)}`,
+      );
       return;
     }
     this.server.useTls13(suite);

@@ -67,7 +67,10 @@ export class HttpResponseReader {
     const body = this.body();
     if (body.length >= BODY_HEAD_BYTES) return true;
     if (this.head.contentLength !== undefined) return body.length >= this.head.contentLength;
-    return this.head.chunked && /(^|\r\n)0\r\n/.test(this.data.subarray(this.head.bodyStart).toString('latin1'));
+    return (
+      this.head.chunked &&
+      /(^|\r\n)0\r\n/.test(this.data.subarray(this.head.bodyStart).toString('latin1'))
+    );
   }
 
   private body(): Buffer {
@@ -85,7 +88,8 @@ function parseHead(data: Buffer): ParsedHead | undefined {
   const headers = new Map<string, string>();
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(':');
-    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+    if (colon > 0)
+      headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
   }
   const length = headers.get('content-length');
   return {

@@ -28,7 +28,9 @@ export async function timedStep<T>(
   const { promise, cancel } = work();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    const error = Object.assign(new Error(`${step} did not finish within the timeout`), { code: 'ETIMEDOUT' });
+    const error = Object.assign(new Error(`${step} did not finish within the timeout`), {
+      code: 'ETIMEDOUT',
+    });
     timer = setTimeout(() => reject(error), Math.max(0, deadline - performance.now()));
   });
   try {
@@ -56,7 +58,11 @@ export function resolveAll(host: string): Cancellable<string[]> {
  * resolve to ::1 before 127.0.0.1), with Nagle off. Sets `obs.address` to
  * the address tried last; rejects with the last address's error.
  */
-export function connectFirst(addresses: string[], port: number, obs: HandshakeObservation): Cancellable<Socket> {
+export function connectFirst(
+  addresses: string[],
+  port: number,
+  obs: HandshakeObservation,
+): Cancellable<Socket> {
   let current: Socket | undefined;
   let cancelled = false;
   const attempt = async (): Promise<Socket> => {

@@ -53,14 +53,26 @@ export async function observeHandshake(options: ObserveOptions): Promise<Handsha
   const addresses = await timedStep(obs, 'resolve', deadline, () => resolveAll(options.host));
   if (!addresses) return obs;
 
-  const raw = await timedStep(obs, 'connect', deadline, () => connectFirst(addresses, options.port, obs));
+  const raw = await timedStep(obs, 'connect', deadline, () =>
+    connectFirst(addresses, options.port, obs),
+  );
   if (!raw) return obs;
 
-  await runTlsSession({ raw, options, servername, secureContext: context, observation: obs, deadline });
+  await runTlsSession({
+    raw,
+    options,
+    servername,
+    secureContext: context,
+    observation: obs,
+    deadline,
+  });
   return obs;
 }
 
-function emptyObservation(options: ObserveOptions, servername: string | undefined): HandshakeObservation {
+function emptyObservation(
+  options: ObserveOptions,
+  servername: string | undefined,
+): HandshakeObservation {
   return {
     host: options.host,
     port: options.port,
@@ -75,7 +87,10 @@ function emptyObservation(options: ObserveOptions, servername: string | undefine
   };
 }
 
-function makeContext(options: ObserveOptions, obs: HandshakeObservation): SecureContext | undefined {
+function makeContext(
+  options: ObserveOptions,
+  obs: HandshakeObservation,
+): SecureContext | undefined {
   try {
     return createSecureContext({
       cert: options.cert,
@@ -103,8 +118,16 @@ async function warmUp(secureContext: SecureContext): Promise<void> {
   warmedUp = true;
   let written: () => void = () => undefined;
   const helloWritten = new Promise<void>((resolve) => (written = resolve));
-  const sink = new Duplex({ read() {}, write: (_chunk, _encoding, callback) => (written(), callback()) });
-  const client = connect({ socket: sink, secureContext, servername: 'warm-up.invalid', rejectUnauthorized: false });
+  const sink = new Duplex({
+    read() {},
+    write: (_chunk, _encoding, callback) => (written(), callback()),
+  });
+  const client = connect({
+    socket: sink,
+    secureContext,
+    servername: 'warm-up.invalid',
+    rejectUnauthorized: false,
+  });
   client.on('error', written);
   client.on('close', written);
   // A safety net only: Node writes the ClientHello within the same tick.

@@ -6,7 +6,12 @@
  */
 
 /** TLS ContentType values. */
-export const CONTENT = { changeCipherSpec: 20, alert: 21, handshake: 22, applicationData: 23 } as const;
+export const CONTENT = {
+  changeCipherSpec: 20,
+  alert: 21,
+  handshake: 22,
+  applicationData: 23,
+} as const;
 
 /** HandshakeType values the observer looks at. */
 export const HANDSHAKE = {
@@ -150,7 +155,10 @@ export function readUint16List(data: Buffer): number[] {
 }
 
 /** SHA-256("HelloRetryRequest"): the ServerHello.random of an HRR (RFC 8446 4.1.3). */
-const HELLO_RETRY_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
+const HELLO_RETRY_RANDOM = Buffer.from(
+  'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c',
+  'hex',
+);
 
 /** What the ServerHello settles. */
 export interface ServerHelloInfo {
@@ -168,7 +176,8 @@ export function parseServerHello(body: Buffer): ServerHelloInfo {
   reader.vector(1);
   const cipherSuite = reader.uint(2);
   reader.uint(1);
-  const extensions = reader.remaining > 0 ? readExtensions(reader.vector(2)) : new Map<number, Buffer>();
+  const extensions =
+    reader.remaining > 0 ? readExtensions(reader.vector(2)) : new Map<number, Buffer>();
   const supported = extensions.get(43);
   return {
     version: supported?.length === 2 ? supported.readUInt16BE(0) : legacyVersion,

@@ -5,8 +5,21 @@
  * until then they wait in a queue, in order.
  */
 import { toAlert } from './alerts.js';
-import { CONTENT, HANDSHAKE, HandshakeAssembler, RecordSplitter, type HandshakeMessage, type TlsRecord } from './record-layer.js';
-import { decryptRecord, deriveTrafficKeys, updateTrafficKeys, type Tls13Suite, type TrafficKeys } from './tls13-keys.js';
+import {
+  CONTENT,
+  HANDSHAKE,
+  HandshakeAssembler,
+  RecordSplitter,
+  type HandshakeMessage,
+  type TlsRecord,
+} from './record-layer.js';
+import {
+  decryptRecord,
+  deriveTrafficKeys,
+  updateTrafficKeys,
+  type Tls13Suite,
+  type TrafficKeys,
+} from './tls13-keys.js';
 import type { TlsAlert } from './types.js';
 
 /** What a direction reports, in wire order. */
@@ -26,9 +39,15 @@ export interface SecretLabels {
 }
 
 /** Labels for records the client writes. */
-export const CLIENT_LABELS: SecretLabels = { handshake: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', application: 'CLIENT_TRAFFIC_SECRET_0' };
+export const CLIENT_LABELS: SecretLabels = {
+  handshake: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+  application: 'CLIENT_TRAFFIC_SECRET_0',
+};
 /** Labels for records the server writes. */
-export const SERVER_LABELS: SecretLabels = { handshake: 'SERVER_HANDSHAKE_TRAFFIC_SECRET', application: 'SERVER_TRAFFIC_SECRET_0' };
+export const SERVER_LABELS: SecretLabels = {
+  handshake: 'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+  application: 'SERVER_TRAFFIC_SECRET_0',
+};
 
 /** Reads one direction's records, decrypting TLS 1.3 ones when it can. */
 export class RecordStream {

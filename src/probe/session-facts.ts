@@ -7,7 +7,10 @@ import type { TapFacts } from './handshake-tap.js';
 import type { HandshakeObservation, TlsAlert } from './types.js';
 
 /** Observation fields that come from the tap, chains and CertificateRequest included. */
-export function describeTap(facts: TapFacts, fallbackChain: Buffer[]): Partial<HandshakeObservation> {
+export function describeTap(
+  facts: TapFacts,
+  fallbackChain: Buffer[],
+): Partial<HandshakeObservation> {
   const request = facts.certificateRequest;
   const tls13 = facts.serverHello?.version === 0x0304;
   const fields: Partial<HandshakeObservation> = {
@@ -18,7 +21,8 @@ export function describeTap(facts: TapFacts, fallbackChain: Buffer[]): Partial<H
     clientChainSent: facts.clientChainSent ?? [],
   };
   if (request && !tls13) fields.certificateTypes = request.certificateTypes;
-  if (request && request.signatureAlgorithmsCert.length > 0) fields.signatureAlgorithmsCert = request.signatureAlgorithmsCert;
+  if (request && request.signatureAlgorithmsCert.length > 0)
+    fields.signatureAlgorithmsCert = request.signatureAlgorithmsCert;
   const alert = facts.serverAlerts.find((a) => a.description !== 0);
   if (alert) fields.alertReceived = alert;
   if (facts.serverAlerts.some((a) => a.description === 0)) fields.closeNotifyReceived = true;
@@ -41,8 +45,14 @@ export function nodeChain(peer: PeerCertificate | undefined): Buffer[] {
 }
 
 /** Node's error as `{ code, message }`, with a fallback code and message. */
-export function errorOf(error: (Error & { code?: string }) | undefined, fallbackCode: string, alert?: TlsAlert): { code: string; message: string } {
-  const message = error?.message ?? (alert ? `the server sent alert ${alert.name} (${alert.description})` : fallbackCode);
+export function errorOf(
+  error: (Error & { code?: string }) | undefined,
+  fallbackCode: string,
+  alert?: TlsAlert,
+): { code: string; message: string } {
+  const message =
+    error?.message ??
+    (alert ? `the server sent alert ${alert.name} (${alert.description})` : fallbackCode);
   return { code: error?.code ?? fallbackCode, message: oneLine(message) };
 }
 
@@ -57,8 +67,15 @@ export function bannerOf(bytes: Buffer): string {
   const text = bytes.toString('latin1');
   const known = BANNER_START.exec(text);
   const from = known ? known.index : 0;
-  const line = text.slice(from).split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
-  return line.replace(/[^\x20-\x7e]/g, '.').trim().slice(0, 120);
+  const line =
+    text
+      .slice(from)
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '') ?? '';
+  return line
+    .replace(/[^\x20-\x7e]/g, '.')
+    .trim()
+    .slice(0, 120);
 }
 
 function oneLine(message: string): string {

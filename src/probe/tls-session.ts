@@ -4,14 +4,28 @@
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { checkServerIdentity, connect, type PeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
+import {
+  checkServerIdentity,
+  connect,
+  type PeerCertificate,
+  type SecureContext,
+  type TLSSocket,
+} from 'node:tls';
 import { alertFromNodeError } from './alerts.js';
 import { HandshakeTap } from './handshake-tap.js';
 import { HttpResponseReader, hostHeader, httpRequest } from './http-exchange.js';
-import { looksLikeTlsRecord } from './record-layer.js';
-import { tapDuplex } from './tap-duplex.js';
 import { bannerOf, describeTap, errorOf, nodeChain } from './session-facts.js';
-import type { HandshakeObservation, ObserveOptions, ServerVerdict, StepTiming, TlsAlert, VerdictReason } from './types.js';
+import { tapDuplex } from './tap-duplex.js';
+import type { HandshakeObservation, ObserveOptions, TlsAlert } from './types.js';
+import {
+  settleHandshakeError,
+  settleHttpEnd,
+  settleServerAlert,
+  settleTimeout,
+  settleVerdictClose,
+  type SessionPhase,
+  type Settlement,
+} from './verdict-rules.js';
 
 /** What one TLS session needs: a connected socket and a ready context. */
 export interface SessionInput {
@@ -24,14 +38,12 @@ export interface SessionInput {
   deadline: number;
 }
 
-type Phase = 'handshake' | 'verdict' | 'http' | 'done';
+type Phase = SessionPhase | 'done';
 
 /** Runs the handshake and verdict, filling `input.observation`; never rejects. */
 export function runTlsSession(input: SessionInput): Promise<void> {
   return new Promise((resolve) => new TlsSession(input, resolve).start());
 }
-
-const CLOSE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 class TlsSession {
   private phase: Phase = 'handshake';
@@ -42,7 +54,7 @@ class TlsSession {
   private http: HttpResponseReader | undefined;
   private fallbackChain: Buffer[] = [];
   private rawClosed = false;
-  private timedPhase: string | undefined;
+  private timedPhase: SessionPhase | undefined;
 
   constructor(
     private readonly input: SessionInput,
@@ -84,7 +96,9 @@ class TlsSession {
     const http = this.httpRequestToSend();
     if (http) return this.sendHttp(http);
     // TLS 1.2: the server's Finished comes after it checked the client chain.
-    if (this.tls.getProtocol() !== 'TLSv1.3') return this.finish('accepted', 'server-finished');
+    if (this.tls.getProtocol() !== 'TLSv1.3') {
+      return this.settle({ verdict: 'accepted', reason: 'server-finished' });
+    }
     // TLS 1.3 servers judge the client certificate after this point; a
     // close_notify asks for their answer within one round trip.
     this.enterPhase('verdict');
@@ -92,16 +106,28 @@ class TlsSession {
     this.settleFromWhatArrived();
   }
 
+  /** The request to send, if any: HTTP/1.1 only, so never when ALPN chose another protocol. */
   private httpRequestToSend(): ObserveOptions['http'] {
     const { http, httpIfAlpn } = this.input.options;
-    return http ?? (this.tls.alpnProtocol === 'http/1.1' ? httpIfAlpn : undefined);
+    const alpn = this.tls.alpnProtocol || undefined;
+    if (alpn === 'http/1.1') return http ?? httpIfAlpn;
+    if (http && alpn)
+      this.tap.facts.problems.push(
+        `no HTTP request sent: ALPN selected ${alpn}, the probe speaks HTTP/1.1 only`,
+      );
+    return alpn ? undefined : http;
   }
 
   private sendHttp(http: NonNullable<ObserveOptions['http']>): void {
     this.enterPhase('http');
     this.http = new HttpResponseReader();
     const { servername, options } = this.input;
-    this.tls.write(httpRequest(http.path, http.hostHeader ?? hostHeader(servername ?? options.host, options.port)));
+    this.tls.write(
+      httpRequest(
+        http.path,
+        http.hostHeader ?? hostHeader(servername ?? options.host, options.port),
+      ),
+    );
   }
 
   /** Settles at once if the server's answer came before the verdict phase began. */
@@ -127,95 +153,48 @@ class TlsSession {
   }
 
   private onServerAlert(alert: TlsAlert): void {
-    if (this.phase !== 'verdict') return;
-    if (alert.description === 0) this.finish('accepted', 'close-notify');
-    else this.finish('rejected-alert', 'alert', alert, { code: 'ALERT_RECEIVED', message: `the server sent alert ${alert.name} (${alert.description})` });
+    if (this.phase === 'verdict') this.settle(settleServerAlert(alert));
   }
 
   private onServerApplicationData(): void {
-    if (this.phase === 'verdict') this.finish('accepted', 'application-data');
+    if (this.phase === 'verdict') this.settle({ verdict: 'accepted', reason: 'application-data' });
   }
 
   private onRawClosed(): void {
     this.rawClosed = true;
-    if (this.phase !== 'verdict') return;
-    if (this.tap.facts.sessionTickets > 0) return this.finish('accepted', 'tickets-then-close');
-    this.finish('rejected-close', 'close', undefined, {
-      code: 'CLOSED_NO_ALERT',
-      message: 'the server closed the connection without an alert after receiving the client certificate',
-    });
+    if (this.phase === 'verdict') this.settle(settleVerdictClose(this.tap.facts));
   }
 
   private onTlsError(error: NodeJS.ErrnoException): void {
-    if (this.phase === 'handshake') return this.failHandshake(error);
-    if (this.phase === 'http') return this.concludeHttp(error);
+    if (this.phase === 'handshake') {
+      return this.settle(settleHandshakeError(this.tap.facts, error, this.rawClosed));
+    }
+    if (this.phase === 'http') return this.onTlsClosed(error);
+    // After the client's close_notify Node may still have read an alert the tap could not.
     const alert = alertFromNodeError(error);
     if (this.phase === 'verdict' && alert && alert.description !== 0) {
-      this.finish('rejected-alert', 'alert', alert, errorOf(error, 'ALERT_RECEIVED'));
+      this.settle(settleServerAlert(alert));
     }
   }
 
-  private onTlsClosed(): void {
-    if (this.phase === 'http') this.concludeHttp();
+  /** In the HTTP phase Node's end, close or error comes after all it read. */
+  private onTlsClosed(error?: NodeJS.ErrnoException): void {
+    if (this.phase === 'http')
+      this.settle(settleHttpEnd(this.tap.facts, this.http!.hasStatus, error));
   }
 
   private onHttpData(chunk: Buffer): void {
-    if (this.phase === 'http' && this.http!.push(chunk)) this.finish('accepted', 'http-response');
-  }
-
-  /** Decides an HTTP-phase attempt once Node has delivered all it read. */
-  private concludeHttp(error?: NodeJS.ErrnoException): void {
-    if (this.http!.hasStatus) return this.finish('accepted', 'http-response');
-    const alert = this.serverAlert() ?? alertFromNodeError(error);
-    if (alert) return this.finish('rejected-alert', 'alert', alert, errorOf(error, 'ALERT_RECEIVED', alert));
-    if (this.tap.facts.serverAlerts.length > 0) {
-      return this.finish('accepted', 'close-notify', undefined, { code: 'HTTP_NO_RESPONSE', message: 'the server closed the TLS session without an HTTP response' });
+    if (this.phase === 'http' && this.http!.push(chunk)) {
+      this.settle({ verdict: 'accepted', reason: 'http-response' });
     }
-    this.finish('rejected-close', 'close', undefined, {
-      code: 'CLOSED_NO_ALERT',
-      message: `the server closed the connection without an alert or HTTP response${error ? ` (${error.code ?? error.message})` : ''}`,
-    });
-  }
-
-  private failHandshake(error: NodeJS.ErrnoException): void {
-    const first = this.tap.facts.firstServerBytes;
-    if (first.length > 0 && !looksLikeTlsRecord(first)) return this.notTls(error.code ?? error.message);
-    const alert = this.serverAlert() ?? (/ALERT/.test(error.code ?? '') ? alertFromNodeError(error) : undefined);
-    if (alert) return this.finish('rejected-alert', 'alert', alert, errorOf(error, 'ALERT_RECEIVED', alert));
-    const closed = this.rawClosed || CLOSE_CODES.has(error.code ?? '');
-    // Before a ServerHello no certificate was judged: Node's own code stays.
-    if (closed && !this.tap.facts.serverHello) return this.finish('unknown', 'close', undefined, errorOf(error, 'ECONNRESET'));
-    if (closed && !this.tap.facts.clientAlert) {
-      return this.finish('rejected-close', 'close', undefined, {
-        code: 'CLOSED_NO_ALERT',
-        message: `the server closed the connection during the handshake without an alert (${error.code ?? error.message})`,
-      });
-    }
-    this.finish('unknown', 'client-abort', undefined, errorOf(error, 'ERR_TLS'));
-  }
-
-  private notTls(nodeReason: string): void {
-    this.input.observation.nonTlsBanner = bannerOf(this.tap.facts.firstServerBytes);
-    this.finish('unknown', 'no-tls', undefined, { code: 'NOT_TLS', message: `the server does not speak TLS (${nodeReason})` });
   }
 
   private onTimeout(): void {
-    const ms = this.input.options.timeoutMs;
-    if (this.phase === 'handshake') {
-      const first = this.tap.facts.firstServerBytes;
-      if (first.length > 0 && !looksLikeTlsRecord(first)) return this.notTls('no TLS answer');
-      const said = first.length === 0 ? 'the server sent nothing' : 'the handshake did not complete';
-      return this.finish('unknown', 'timeout', undefined, { code: 'HANDSHAKE_TIMEOUT', message: `${said} within ${ms} ms` });
-    }
-    if (this.phase === 'http') {
-      if (this.http!.hasStatus) return this.finish('accepted', 'http-response');
-      return this.finish('unknown', 'timeout', undefined, { code: 'HTTP_TIMEOUT', message: `no HTTP response within ${ms} ms` });
-    }
-    this.finish('unknown', 'timeout', undefined, { code: 'VERDICT_TIMEOUT', message: `the server neither accepted nor rejected the client certificate within ${ms} ms` });
-  }
-
-  private serverAlert(): TlsAlert | undefined {
-    return this.tap.facts.serverAlerts.find((a) => a.description !== 0);
+    if (this.phase === 'done') return;
+    const { timeoutMs } = this.input.options;
+    this.settle(
+      settleTimeout(this.phase, this.tap.facts, this.http?.hasStatus ?? false, timeoutMs),
+    );
   }
 
   private enterPhase(phase: Phase): void {
@@ -223,24 +202,25 @@ class TlsSession {
     this.phaseStart = performance.now();
   }
 
-  private recordTiming(step: StepTiming['step']): void {
+  private recordTiming(step: SessionPhase): void {
     if (this.timedPhase === step) return;
     this.timedPhase = step;
     const ms = Math.round((performance.now() - this.phaseStart) * 1000) / 1000;
     this.input.observation.timings.push({ step, ms });
   }
 
-  private finish(verdict: ServerVerdict, reason: VerdictReason, alert?: TlsAlert, error?: { code: string; message: string }): void {
+  private settle(end: Settlement): void {
     if (this.phase === 'done') return;
-    this.recordTiming(this.phase as StepTiming['step']);
+    this.recordTiming(this.phase);
     this.phase = 'done';
     clearTimeout(this.timer);
     const obs = this.input.observation;
     Object.assign(obs, describeTap(this.tap.facts, this.fallbackChain));
-    obs.verdict = verdict;
-    obs.verdictReason = reason;
-    if (alert) obs.alertReceived = alert;
-    if (error) obs.error = error;
+    obs.verdict = end.verdict;
+    obs.verdictReason = end.reason;
+    if (end.alert) obs.alertReceived = end.alert;
+    if (end.error) obs.error = end.error;
+    if (end.notTls) obs.nonTlsBanner = bannerOf(this.tap.facts.firstServerBytes);
     if (this.http?.hasStatus) obs.http = this.http.answer();
     this.tls.destroy();
     this.input.raw.destroy();

@@ -17,9 +17,27 @@ export interface Tls13Suite {
 
 /** The three suites OpenSSL enables by default, by their IANA numbers. */
 export const TLS13_SUITES: Readonly<Record<number, Tls13Suite>> = {
-  0x1301: { name: 'TLS_AES_128_GCM_SHA256', hash: 'sha256', hashLength: 32, algorithm: 'aes-128-gcm', keyLength: 16 },
-  0x1302: { name: 'TLS_AES_256_GCM_SHA384', hash: 'sha384', hashLength: 48, algorithm: 'aes-256-gcm', keyLength: 32 },
-  0x1303: { name: 'TLS_CHACHA20_POLY1305_SHA256', hash: 'sha256', hashLength: 32, algorithm: 'chacha20-poly1305', keyLength: 32 },
+  0x1301: {
+    name: 'TLS_AES_128_GCM_SHA256',
+    hash: 'sha256',
+    hashLength: 32,
+    algorithm: 'aes-128-gcm',
+    keyLength: 16,
+  },
+  0x1302: {
+    name: 'TLS_AES_256_GCM_SHA384',
+    hash: 'sha384',
+    hashLength: 48,
+    algorithm: 'aes-256-gcm',
+    keyLength: 32,
+  },
+  0x1303: {
+    name: 'TLS_CHACHA20_POLY1305_SHA256',
+    hash: 'sha256',
+    hashLength: 32,
+    algorithm: 'chacha20-poly1305',
+    keyLength: 32,
+  },
 };
 
 const TAG_LENGTH = 16;
@@ -30,7 +48,9 @@ export function hkdfExpand(hash: string, prk: Buffer, info: Buffer, length: numb
   const blocks: Buffer[] = [];
   let previous: Buffer = Buffer.alloc(0);
   for (let i = 1, produced = 0; produced < length; i++) {
-    previous = createHmac(hash, prk).update(Buffer.concat([previous, info, Buffer.of(i)])).digest();
+    previous = createHmac(hash, prk)
+      .update(Buffer.concat([previous, info, Buffer.of(i)]))
+      .digest();
     blocks.push(previous);
     produced += previous.length;
   }
@@ -38,7 +58,13 @@ export function hkdfExpand(hash: string, prk: Buffer, info: Buffer, length: numb
 }
 
 /** HKDF-Expand-Label (RFC 8446 7.1): the label gets the "tls13 " prefix. */
-export function hkdfExpandLabel(hash: string, secret: Buffer, label: string, context: Buffer, length: number): Buffer {
+export function hkdfExpandLabel(
+  hash: string,
+  secret: Buffer,
+  label: string,
+  context: Buffer,
+  length: number,
+): Buffer {
   const fullLabel = Buffer.from(`tls13 ${label}`, 'ascii');
   const info = Buffer.concat([
     Buffer.of(length >> 8, length & 0xff, fullLabel.length),
@@ -73,7 +99,13 @@ export function deriveTrafficKeys(suite: Tls13Suite, secret: Buffer): TrafficKey
 /** The keys after a KeyUpdate (RFC 8446 7.2): a fresh secret, counter reset. */
 export function updateTrafficKeys(keys: TrafficKeys): TrafficKeys {
   const { suite } = keys;
-  const next = hkdfExpandLabel(suite.hash, keys.secret, 'traffic upd', Buffer.alloc(0), suite.hashLength);
+  const next = hkdfExpandLabel(
+    suite.hash,
+    keys.secret,
+    'traffic upd',
+    Buffer.alloc(0),
+    suite.hashLength,
+  );
   return deriveTrafficKeys(suite, next);
 }
 
@@ -97,7 +129,10 @@ export function decryptRecord(keys: TrafficKeys, header: Buffer, payload: Buffer
   const decipher = createDecipheriv(algorithm, keys.key, nonce, { authTagLength: TAG_LENGTH });
   decipher.setAAD(header, { plaintextLength: payload.length - TAG_LENGTH });
   decipher.setAuthTag(payload.subarray(payload.length - TAG_LENGTH));
-  const plain = Buffer.concat([decipher.update(payload.subarray(0, payload.length - TAG_LENGTH)), decipher.final()]);
+  const plain = Buffer.concat([
+    decipher.update(payload.subarray(0, payload.length - TAG_LENGTH)),
+    decipher.final(),
+  ]);
   keys.sequence += 1n;
   let end = plain.length;
   while (end > 0 && plain[end - 1] === 0) end--;

@@ -9,7 +9,11 @@ import { createServer as createTcpServer } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { observeHandshake } from '../../src/probe/observe.js';
 import type { HandshakeObservation, ObserveOptions } from '../../src/probe/types.js';
-import { makeMtlsFixture, type ClientIdentity, type MtlsFixture } from '../helpers/mtls-fixtures.js';
+import {
+  makeMtlsFixture,
+  type ClientIdentity,
+  type MtlsFixture,
+} from '../helpers/mtls-fixtures.js';
 import { freePort, startNginx, startTcpServer } from '../helpers/tls-peers.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -27,19 +31,39 @@ before(async () => {
   fx = await makeMtlsFixture(dir);
 });
 
-function observe(port: number, version: 'TLSv1.2' | 'TLSv1.3', who?: ClientIdentity, extra: Partial<ObserveOptions> = {}): Promise<HandshakeObservation> {
+function observe(
+  port: number,
+  version: 'TLSv1.2' | 'TLSv1.3',
+  who?: ClientIdentity,
+  extra: Partial<ObserveOptions> = {},
+): Promise<HandshakeObservation> {
   return observeHandshake({
-    host: '127.0.0.1', port, servername: 'localhost', ca: fx.trustPem, timeoutMs: 10_000,
-    minVersion: version, maxVersion: version, cert: who?.cert, key: who?.key, ...extra,
+    host: '127.0.0.1',
+    port,
+    servername: 'localhost',
+    ca: fx.trustPem,
+    timeoutMs: 10_000,
+    minVersion: version,
+    maxVersion: version,
+    cert: who?.cert,
+    key: who?.key,
+    ...extra,
   });
 }
 
 describe('a Node.js TLS server with requestCert and rejectUnauthorized', () => {
   let port: number;
   before(async () => {
-    const server = createTlsServer({
-      cert: fx.server.chainPem, key: fx.server.keyPem, ca: fx.ca.root.certPem, requestCert: true, rejectUnauthorized: true,
-    }, (socket) => socket.end());
+    const server = createTlsServer(
+      {
+        cert: fx.server.chainPem,
+        key: fx.server.keyPem,
+        ca: fx.ca.root.certPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+      (socket) => socket.end(),
+    );
     server.on('tlsClientError', () => undefined);
     port = await startTcpServer(suite, server);
   });
@@ -94,7 +118,11 @@ describe('nginx with ssl_verify_client on, probed with an HTTP request', () => {
     const { writeFile } = await import('node:fs/promises');
     const chain = `${dir}/nginx-chain.pem`;
     await writeFile(chain, fx.server.chainPem);
-    port = await startNginx(suite, dir, { certFile: chain, keyFile: f.serverKey, clientCaFile: f.clientCa });
+    port = await startNginx(suite, dir, {
+      certFile: chain,
+      keyFile: f.serverKey,
+      clientCaFile: f.clientCa,
+    });
   });
   const http = { path: '/' };
 
@@ -121,7 +149,10 @@ describe('nginx with ssl_verify_client on, probed with an HTTP request', () => {
   }
 
   test('when ALPN selects http/1.1 and httpIfAlpn is set then the request is sent without http', async () => {
-    const obs = await observe(port, 'TLSv1.3', fx.stranger, { alpn: ['http/1.1'], httpIfAlpn: { path: '/' } });
+    const obs = await observe(port, 'TLSv1.3', fx.stranger, {
+      alpn: ['http/1.1'],
+      httpIfAlpn: { path: '/' },
+    });
     assert.equal(obs.alpn, 'http/1.1');
     assert.equal(obs.http?.status, 400);
     assert.equal(obs.verdictReason, 'http-response');
@@ -137,7 +168,10 @@ describe('nginx with ssl_verify_client on, probed with an HTTP request', () => {
 
 describe('peers that do not complete a TLS handshake', () => {
   test('when the port serves plain HTTP then NOT_TLS is reported with its banner', async (t) => {
-    const port = await startTcpServer(t, createHttpServer((_req, res) => res.end('plain')));
+    const port = await startTcpServer(
+      t,
+      createHttpServer((_req, res) => res.end('plain')),
+    );
     const obs = await observe(port, 'TLSv1.3', fx.client);
     assert.equal(obs.error?.code, 'NOT_TLS');
     assert.match(obs.nonTlsBanner ?? '', /^HTTP\/1\.1 400/);
@@ -145,14 +179,20 @@ describe('peers that do not complete a TLS handshake', () => {
   });
 
   test('when the server accepts TCP and says nothing then HANDSHAKE_TIMEOUT is reported', async (t) => {
-    const port = await startTcpServer(t, createTcpServer(() => undefined));
+    const port = await startTcpServer(
+      t,
+      createTcpServer(() => undefined),
+    );
     const obs = await observe(port, 'TLSv1.3', fx.client, { timeoutMs: 300 });
     assert.equal(obs.error?.code, 'HANDSHAKE_TIMEOUT');
     assert.equal(obs.verdict, 'unknown');
   });
 
-  test('when the server closes before any TLS answer then Node\'s ECONNRESET stays and the verdict is unknown', async (t) => {
-    const port = await startTcpServer(t, createTcpServer((socket) => socket.destroy()));
+  test("when the server closes before any TLS answer then Node's ECONNRESET stays and the verdict is unknown", async (t) => {
+    const port = await startTcpServer(
+      t,
+      createTcpServer((socket) => socket.destroy()),
+    );
     const obs = await observe(port, 'TLSv1.3', fx.client);
     assert.equal(obs.error?.code, 'ECONNRESET');
     assert.equal(obs.verdict, 'unknown');
@@ -162,7 +202,10 @@ describe('peers that do not complete a TLS handshake', () => {
   test('when nothing listens on the port then ECONNREFUSED is reported', async () => {
     const obs = await observe(await freePort(), 'TLSv1.3', fx.client);
     assert.equal(obs.error?.code, 'ECONNREFUSED');
-    assert.deepEqual(obs.timings.map((s) => s.step), ['resolve', 'connect']);
+    assert.deepEqual(
+      obs.timings.map((s) => s.step),
+      ['resolve', 'connect'],
+    );
   });
 
   test('when the client key does not belong to the certificate then the load error is recorded', async () => {

@@ -6,7 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { observeHandshake } from '../../src/probe/observe.js';
 import type { HandshakeObservation, ObserveOptions } from '../../src/probe/types.js';
-import { makeMtlsFixture, type ClientIdentity, type MtlsFixture } from '../helpers/mtls-fixtures.js';
+import {
+  makeMtlsFixture,
+  type ClientIdentity,
+  type MtlsFixture,
+} from '../helpers/mtls-fixtures.js';
 import { opensslNameLine, sClientView, startOpensslServer } from '../helpers/tls-peers.js';
 import { tempDir } from '../helpers/tmp.js';
 import { makeTestCa } from '../helpers/mini-ca.js';
@@ -33,13 +37,36 @@ before(async () => {
 
 function serverArgs(...extra: string[]): string[] {
   const f = fx.files;
-  return ['-cert', f.serverLeaf, '-cert_chain', f.serverIntermediate, '-key', f.serverKey, '-Verify', '1', ...extra];
+  return [
+    '-cert',
+    f.serverLeaf,
+    '-cert_chain',
+    f.serverIntermediate,
+    '-key',
+    f.serverKey,
+    '-Verify',
+    '1',
+    ...extra,
+  ];
 }
 
-function observe(port: number, version: 'TLSv1.2' | 'TLSv1.3', who?: ClientIdentity, extra: Partial<ObserveOptions> = {}): Promise<HandshakeObservation> {
+function observe(
+  port: number,
+  version: 'TLSv1.2' | 'TLSv1.3',
+  who?: ClientIdentity,
+  extra: Partial<ObserveOptions> = {},
+): Promise<HandshakeObservation> {
   return observeHandshake({
-    host: '127.0.0.1', port, servername: 'localhost', ca: fx.trustPem, timeoutMs: 10_000,
-    minVersion: version, maxVersion: version, cert: who?.cert, key: who?.key, ...extra,
+    host: '127.0.0.1',
+    port,
+    servername: 'localhost',
+    ca: fx.trustPem,
+    timeoutMs: 10_000,
+    minVersion: version,
+    maxVersion: version,
+    cert: who?.cert,
+    key: who?.key,
+    ...extra,
   });
 }
 
@@ -54,7 +81,10 @@ for (const { version, flag } of VERSIONS) {
   describe(`s_server -Verify 1 -verify_return_error over ${version}`, () => {
     let port: number;
     before(async () => {
-      port = await startOpensslServer(suite, serverArgs('-CAfile', fx.files.clientCaWithPartner, '-verify_return_error', flag));
+      port = await startOpensslServer(
+        suite,
+        serverArgs('-CAfile', fx.files.clientCaWithPartner, '-verify_return_error', flag),
+      );
     });
 
     test('when the client certificate is valid then the verdict is accepted and both chains are reported', async () => {
@@ -68,11 +98,18 @@ for (const { version, flag } of VERSIONS) {
       assert.deepEqual(obs.serverChain[0], fx.server.der);
       assert.equal(obs.serverChain.length, 2);
       assert.equal(obs.serverAuthorizationError, undefined);
-      assert.deepEqual(obs.timings.map((s) => s.step).slice(0, 3), ['resolve', 'connect', 'handshake']);
+      assert.deepEqual(obs.timings.map((s) => s.step).slice(0, 3), [
+        'resolve',
+        'connect',
+        'handshake',
+      ]);
     });
 
     test("when CA names are reported then they equal openssl s_client's acceptable CA names", async () => {
-      const [obs, view] = await Promise.all([observe(port, version, fx.client), sClientView(port, flag)]);
+      const [obs, view] = await Promise.all([
+        observe(port, version, fx.client),
+        sClientView(port, flag),
+      ]);
       assert.equal(view.caNames.length, 3);
       assert.deepEqual(obs.acceptableCaNames.map(opensslNameLine), view.caNames);
       assert.equal(obs.signatureAlgorithms.length, view.signatureAlgorithms.length);
@@ -115,9 +152,23 @@ describe('s_server -Verify 1 without -verify_return_error', () => {
 });
 
 describe('each TLS 1.3 cipher suite', () => {
-  for (const name of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']) {
+  for (const name of [
+    'TLS_AES_128_GCM_SHA256',
+    'TLS_AES_256_GCM_SHA384',
+    'TLS_CHACHA20_POLY1305_SHA256',
+  ]) {
     test(`when ${name} is negotiated then handshake and later records are decrypted`, async (t) => {
-      const port = await startOpensslServer(t, serverArgs('-CAfile', fx.files.clientCaWithPartner, '-verify_return_error', '-ciphersuites', name, '-tls1_3'));
+      const port = await startOpensslServer(
+        t,
+        serverArgs(
+          '-CAfile',
+          fx.files.clientCaWithPartner,
+          '-verify_return_error',
+          '-ciphersuites',
+          name,
+          '-tls1_3',
+        ),
+      );
       const obs = await observe(port, 'TLSv1.3', fx.stranger);
       assert.equal(obs.cipher, name);
       assert.equal(obs.acceptableCaNames.length, 3);
@@ -140,8 +191,14 @@ describe('versions that do not overlap', () => {
 describe('s_server options that change the CertificateRequest and the tickets', () => {
   for (const { version, flag } of VERSIONS) {
     test(`when the server sends no CA names over ${version} then the list is empty as s_client says`, async (t) => {
-      const port = await startOpensslServer(t, serverArgs('-CAfile', fx.files.clientCa, '-no_ca_names', flag));
-      const [obs, view] = await Promise.all([observe(port, version, fx.client), sClientView(port, flag)]);
+      const port = await startOpensslServer(
+        t,
+        serverArgs('-CAfile', fx.files.clientCa, '-no_ca_names', flag),
+      );
+      const [obs, view] = await Promise.all([
+        observe(port, version, fx.client),
+        sClientView(port, flag),
+      ]);
       assert.equal(view.noCaNamesSent, true);
       assert.equal(obs.certificateRequested, true);
       assert.deepEqual(obs.acceptableCaNames, []);
@@ -150,7 +207,10 @@ describe('s_server options that change the CertificateRequest and the tickets', 
   }
 
   test('when the server sends no session tickets then its close_notify still settles acceptance', async (t) => {
-    const port = await startOpensslServer(t, serverArgs('-CAfile', fx.files.clientCa, '-num_tickets', '0', '-tls1_3'));
+    const port = await startOpensslServer(
+      t,
+      serverArgs('-CAfile', fx.files.clientCa, '-num_tickets', '0', '-tls1_3'),
+    );
     const obs = await observe(port, 'TLSv1.3', fx.client);
     assert.equal(obs.verdict, 'accepted');
     assert.equal(obs.sessionTickets, 0);
@@ -159,7 +219,13 @@ describe('s_server options that change the CertificateRequest and the tickets', 
 
   test('when the server does not ask for a certificate then none is requested or sent', async (t) => {
     const f = fx.files;
-    const port = await startOpensslServer(t, ['-cert', f.serverLeaf, '-key', f.serverKey, '-tls1_3']);
+    const port = await startOpensslServer(t, [
+      '-cert',
+      f.serverLeaf,
+      '-key',
+      f.serverKey,
+      '-tls1_3',
+    ]);
     const obs = await observe(port, 'TLSv1.3', fx.client);
     assert.equal(obs.certificateRequested, false);
     assert.deepEqual(obs.clientChainSent, []);
@@ -170,12 +236,23 @@ describe('s_server options that change the CertificateRequest and the tickets', 
   test('when 145 CA names follow a HelloRetryRequest then all are read as s_client reads them', async (t) => {
     let pem = await readFile(fx.files.clientCa, 'utf8');
     for (let i = 0; i < 143; i++) {
-      pem += (await makeTestCa({ name: `Filler CA ${i} with a long name to spread the request over records`, intermediate: false })).trustPem;
+      pem += (
+        await makeTestCa({
+          name: `Filler CA ${i} with a long name to spread the request over records`,
+          intermediate: false,
+        })
+      ).trustPem;
     }
     const many = join(dir, 'many-cas.pem');
     await writeFile(many, pem);
-    const port = await startOpensslServer(t, serverArgs('-CAfile', many, '-groups', 'secp384r1', '-verify_return_error', '-tls1_3'));
-    const [obs, view] = await Promise.all([observe(port, 'TLSv1.3', fx.client), sClientView(port, '-tls1_3')]);
+    const port = await startOpensslServer(
+      t,
+      serverArgs('-CAfile', many, '-groups', 'secp384r1', '-verify_return_error', '-tls1_3'),
+    );
+    const [obs, view] = await Promise.all([
+      observe(port, 'TLSv1.3', fx.client),
+      sClientView(port, '-tls1_3'),
+    ]);
     assert.equal(obs.helloRetryRequest, true);
     assert.equal(view.caNames.length, 145);
     assert.deepEqual(obs.acceptableCaNames.map(opensslNameLine), view.caNames);

@@ -50,7 +50,10 @@ export async function makeMtlsFixture(dir: string): Promise<MtlsFixture> {
   const client = await makeTestLeaf(ca, { commonName: 'client', usage: 'client' });
   const now = Date.now();
   const expired = await makeTestLeaf(ca, {
-    commonName: 'expired-client', usage: 'client', notBefore: new Date(now - 10 * DAY), notAfter: new Date(now - DAY),
+    commonName: 'expired-client',
+    usage: 'client',
+    notBefore: new Date(now - 10 * DAY),
+    notAfter: new Date(now - DAY),
   });
   const strangerClient = await makeTestLeaf(stranger, { commonName: 'stranger', usage: 'client' });
   const files = {
@@ -67,7 +70,13 @@ export async function makeMtlsFixture(dir: string): Promise<MtlsFixture> {
   await writeFile(files.clientCa, clientCa);
   await writeFile(files.clientCaWithPartner, clientCa + partner.root.certPem);
   return {
-    ca, server, trustPem: ca.trustPem, strangerTrustPem: stranger.trustPem, files,
-    client: identity(client), expired: identity(expired), stranger: identity(strangerClient),
+    ca,
+    server,
+    trustPem: ca.trustPem,
+    strangerTrustPem: stranger.trustPem,
+    files,
+    client: identity(client),
+    expired: identity(expired),
+    stranger: identity(strangerClient),
   };
 }

@@ -31,12 +31,17 @@ function stopOnCleanup(t: Cleanup, child: ChildProcess): void {
  * arguments; resolves with the port once it accepts connections.
  */
 export async function startOpensslServer(t: Cleanup, args: string[]): Promise<number> {
-  const child = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   stopOnCleanup(t, child);
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`s_server did not start: ${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`s_server did not start: ${output}`)),
+      START_TIMEOUT_MS,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /ACCEPT 127\.0\.0\.1:(\d+)/.exec(output);
@@ -94,7 +99,9 @@ export async function startNginx(t: Cleanup, dir: string, tls: NginxTls): Promis
   await mkdir(temp, { recursive: true });
   const conf = join(prefix, 'nginx.conf');
   await writeFile(conf, nginxConf(prefix, temp, port, tls));
-  const child = spawn('/usr/sbin/nginx', ['-p', prefix, '-c', conf, '-g', 'daemon off;'], { stdio: 'ignore' });
+  const child = spawn('/usr/sbin/nginx', ['-p', prefix, '-c', conf, '-g', 'daemon off;'], {
+    stdio: 'ignore',
+  });
   stopOnCleanup(t, child);
   await waitForPort(port);
   return port;
@@ -132,10 +139,13 @@ export async function startTcpServer(t: Cleanup, server: Server): Promise<number
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  t.after(() => new Promise<void>((resolve) => {
-    for (const socket of sockets) socket.destroy();
-    server.close(() => resolve());
-  }));
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
   return (server.address() as AddressInfo).port;
 }
 
@@ -149,27 +159,47 @@ export interface SClientView {
 }
 
 /** Connects with `openssl s_client` and reads what it says about the CertificateRequest. */
-export async function sClientView(port: number, version: '-tls1_2' | '-tls1_3'): Promise<SClientView> {
-  const r = await openssl(['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', version], { input: '' });
+export async function sClientView(
+  port: number,
+  version: '-tls1_2' | '-tls1_3',
+): Promise<SClientView> {
+  const r = await openssl(
+    ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', version],
+    { input: '' },
+  );
   const lines = r.stdout.split('\n');
   const start = lines.indexOf('Acceptable client certificate CA names');
   const caNames: string[] = [];
-  for (let i = start + 1; start >= 0 && i < lines.length && /^[A-Za-z]+ = /.test(lines[i]!); i++) caNames.push(lines[i]!);
+  for (let i = start + 1; start >= 0 && i < lines.length && /^[A-Za-z]+ = /.test(lines[i]!); i++)
+    caNames.push(lines[i]!);
   const sigalgs = /^Requested Signature Algorithms: (.*)$/m.exec(r.stdout)?.[1] ?? '';
-  return { caNames, signatureAlgorithms: sigalgs ? sigalgs.split(':') : [], noCaNamesSent: r.stdout.includes('No client certificate CA names sent') };
+  return {
+    caNames,
+    signatureAlgorithms: sigalgs ? sigalgs.split(':') : [],
+    noCaNamesSent: r.stdout.includes('No client certificate CA names sent'),
+  };
 }
 
 const SHORT_NAMES: Record<string, string> = {
-  '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '2.5.4.10': 'O', '2.5.4.11': 'OU',
+  '2.5.4.3': 'CN',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
 };
 
 /** Formats a DER Name as openssl prints it by default ("C = DE, O = Acme, CN = x"). */
 export function opensslNameLine(der: Buffer): string {
   return readChildren(readElement(der))
-    .map((rdn) => readChildren(rdn).map((atv) => {
-      const [type, value] = readChildren(atv);
-      const oid = decodeOid(type!.content);
-      return `${SHORT_NAMES[oid] ?? oid} = ${value!.content.toString('utf8')}`;
-    }).join(' + '))
+    .map((rdn) =>
+      readChildren(rdn)
+        .map((atv) => {
+          const [type, value] = readChildren(atv);
+          const oid = decodeOid(type!.content);
+          return `${SHORT_NAMES[oid] ?? oid} = ${value!.content.toString('utf8')}`;
+        })
+        .join(' + '),
+    )
     .join(', ');
 }

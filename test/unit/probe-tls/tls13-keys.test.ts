@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  decryptRecord, deriveTrafficKeys, hkdfExpandLabel, TLS13_SUITES, updateTrafficKeys,
+  decryptRecord,
+  deriveTrafficKeys,
+  hkdfExpandLabel,
+  TLS13_SUITES,
+  updateTrafficKeys,
 } from '../../../src/probe/tls13-keys.js';
 import { seal } from './tls13-records.js';
 
@@ -28,24 +32,39 @@ const RFC8448 = {
 
 test('when expanding "derived" with the empty-transcript hash then it matches RFC 8448', () => {
   const emptyHash = createHash('sha256').digest();
-  assert.deepEqual(hkdfExpandLabel('sha256', RFC8448.earlySecret, 'derived', emptyHash, 32), RFC8448.derivedFromEarly);
+  assert.deepEqual(
+    hkdfExpandLabel('sha256', RFC8448.earlySecret, 'derived', emptyHash, 32),
+    RFC8448.derivedFromEarly,
+  );
 });
 
 test('when deriving the handshake traffic secrets then they match RFC 8448', () => {
   const { handshakeSecret, helloHash } = RFC8448;
-  assert.deepEqual(hkdfExpandLabel('sha256', handshakeSecret, 'c hs traffic', helloHash, 32), RFC8448.clientHandshake);
-  assert.deepEqual(hkdfExpandLabel('sha256', handshakeSecret, 's hs traffic', helloHash, 32), RFC8448.serverHandshake);
+  assert.deepEqual(
+    hkdfExpandLabel('sha256', handshakeSecret, 'c hs traffic', helloHash, 32),
+    RFC8448.clientHandshake,
+  );
+  assert.deepEqual(
+    hkdfExpandLabel('sha256', handshakeSecret, 's hs traffic', helloHash, 32),
+    RFC8448.serverHandshake,
+  );
 });
 
 test('when expanding the finished key then it matches RFC 8448', () => {
-  assert.deepEqual(hkdfExpandLabel('sha256', RFC8448.serverHandshake, 'finished', Buffer.alloc(0), 32), RFC8448.serverFinishedKey);
+  assert.deepEqual(
+    hkdfExpandLabel('sha256', RFC8448.serverHandshake, 'finished', Buffer.alloc(0), 32),
+    RFC8448.serverFinishedKey,
+  );
 });
 
 test('when deriving traffic keys from RFC 8448 secrets then key and IV match', () => {
   const server = deriveTrafficKeys(SHA256_SUITE, RFC8448.serverHandshake);
   assert.deepEqual(server.key, RFC8448.serverHandshakeKey);
   assert.deepEqual(server.iv, RFC8448.serverHandshakeIv);
-  assert.deepEqual(deriveTrafficKeys(SHA256_SUITE, RFC8448.clientHandshake).iv, RFC8448.clientHandshakeIv);
+  assert.deepEqual(
+    deriveTrafficKeys(SHA256_SUITE, RFC8448.clientHandshake).iv,
+    RFC8448.clientHandshakeIv,
+  );
   const application = deriveTrafficKeys(SHA256_SUITE, RFC8448.serverApplication);
   assert.deepEqual(application.key, RFC8448.serverApplicationKey);
   assert.deepEqual(application.iv, RFC8448.serverApplicationIv);
@@ -77,7 +96,13 @@ test('when a record is decrypted with the wrong sequence number then decryption 
 test('when keys are updated then both sides derive the same next generation', () => {
   const keys = deriveTrafficKeys(SHA256_SUITE, RFC8448.serverApplication);
   const next = updateTrafficKeys(keys);
-  const expected = hkdfExpandLabel('sha256', RFC8448.serverApplication, 'traffic upd', Buffer.alloc(0), 32);
+  const expected = hkdfExpandLabel(
+    'sha256',
+    RFC8448.serverApplication,
+    'traffic upd',
+    Buffer.alloc(0),
+    32,
+  );
   assert.deepEqual(next.secret, expected);
   assert.notDeepEqual(next.key, keys.key);
   assert.equal(next.sequence, 0n);
