@@ -4,7 +4,7 @@
  */
 import type { PeerCertificate } from 'node:tls';
 import type { TapFacts } from './handshake-tap.js';
-import type { HandshakeObservation, TlsAlert } from './types.js';
+import type { HandshakeObservation } from './types.js';
 
 /** Observation fields that come from the tap, chains and CertificateRequest included. */
 export function describeTap(
@@ -44,16 +44,12 @@ export function nodeChain(peer: PeerCertificate | undefined): Buffer[] {
   return chain;
 }
 
-/** Node's error as `{ code, message }`, with a fallback code and message. */
+/** Node's error as a one-line `{ code, message }`, with a fallback code. */
 export function errorOf(
-  error: (Error & { code?: string }) | undefined,
+  error: Error & { code?: string },
   fallbackCode: string,
-  alert?: TlsAlert,
 ): { code: string; message: string } {
-  const message =
-    error?.message ??
-    (alert ? `the server sent alert ${alert.name} (${alert.description})` : fallbackCode);
-  return { code: error?.code ?? fallbackCode, message: oneLine(message) };
+  return { code: error.code ?? fallbackCode, message: oneLine(error.message) };
 }
 
 /** Known first words of non-TLS services, for a clearer banner. */

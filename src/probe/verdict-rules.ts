@@ -5,6 +5,7 @@
 import { alertFromNodeError } from './alerts.js';
 import type { TapFacts } from './handshake-tap.js';
 import { looksLikeTlsRecord } from './record-layer.js';
+import { errorOf } from './session-facts.js';
 import type { ServerVerdict, TlsAlert, VerdictReason } from './types.js';
 
 /** The end of an attempt: verdict, what settled it, and the alert or error. */
@@ -39,9 +40,9 @@ function rejectedByAlert(alert: TlsAlert, error?: NodeError): Settlement {
     alert,
     error: {
       code: error?.code ?? 'ALERT_RECEIVED',
-      message: oneLine(
-        error?.message ?? `the server sent alert ${alert.name} (${alert.description})`,
-      ),
+      message: error
+        ? errorOf(error, '').message
+        : `the server sent alert ${alert.name} (${alert.description})`,
     },
   };
 }
@@ -95,11 +96,11 @@ export function settleHandshakeError(
   const closed = rawClosed || CLOSE_CODES.has(error.code ?? '');
   // Before a ServerHello no certificate was judged: Node's own code stays.
   if (closed && !facts.serverHello) {
-    return { verdict: 'unknown', reason: 'close', error: nodeError(error, 'ECONNRESET') };
+    return { verdict: 'unknown', reason: 'close', error: errorOf(error, 'ECONNRESET') };
   }
   if (closed && !facts.clientAlert)
     return rejectedByClose(`during the handshake without an alert (${cause})`);
-  return { verdict: 'unknown', reason: 'client-abort', error: nodeError(error, 'ERR_TLS') };
+  return { verdict: 'unknown', reason: 'client-abort', error: errorOf(error, 'ERR_TLS') };
 }
 
 /** With an HTTP request sent: decides once Node has delivered everything it read. */
@@ -144,12 +145,4 @@ export function settleTimeout(
     'VERDICT_TIMEOUT',
     `the server neither accepted nor rejected the client certificate within ${ms} ms`,
   );
-}
-
-function nodeError(error: NodeError, fallback: string): { code: string; message: string } {
-  return { code: error.code ?? fallback, message: oneLine(error.message) };
-}
-
-function oneLine(message: string): string {
-  return message.replace(/\s*\n\s*/g, ' ').trim();
 }
