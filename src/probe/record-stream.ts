@@ -93,6 +93,7 @@ export class RecordStream {
   private read(record: TlsRecord): boolean {
     if (record.type === CONTENT.changeCipherSpec) {
       // TLS 1.3 sends it only for middlebox compatibility (RFC 8446 D.4).
+      // TODO: TLS 1.2 records after ChangeCipherSpec stay opaque (the CLIENT_RANDOM keylog line could unlock them), so a later encrypted TLS 1.2 alert is known only from Node's error.
       if (!this.tls13) this.encrypted12 = true;
       return true;
     }

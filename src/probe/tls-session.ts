@@ -96,11 +96,13 @@ class TlsSession {
     const http = this.httpRequestToSend();
     if (http) return this.sendHttp(http);
     // TLS 1.2: the server's Finished comes after it checked the client chain.
+    // TODO: a TLS 1.2 server that asks for the certificate later by renegotiating (per-location client auth) is reported accepted here.
     if (this.tls.getProtocol() !== 'TLSv1.3') {
       return this.settle({ verdict: 'accepted', reason: 'server-finished' });
     }
     // TLS 1.3 servers judge the client certificate after this point; a
     // close_notify asks for their answer within one round trip.
+    // TODO: a server that accepts, sends no tickets and closes without its own close_notify is reported rejected-close (none seen among OpenSSL, Node, nginx).
     this.enterPhase('verdict');
     this.tls.end();
     this.settleFromWhatArrived();
