@@ -113,11 +113,9 @@ class TlsSession {
     const { http, httpIfAlpn } = this.input.options;
     const alpn = this.tls.alpnProtocol || undefined;
     if (alpn === 'http/1.1') return http ?? httpIfAlpn;
-    if (http && alpn)
-      this.tap.facts.problems.push(
-        `no HTTP request sent: ALPN selected ${alpn}, the probe speaks HTTP/1.1 only`,
-      );
-    return alpn ? undefined : http;
+    if (!alpn) return http;
+    if (http) this.tap.facts.problems.push(`no HTTP request sent: ALPN selected ${alpn}`);
+    return undefined;
   }
 
   private sendHttp(http: NonNullable<ObserveOptions['http']>): void {
