@@ -24,7 +24,7 @@ echo "== mtlsctl issue"
 mtlsctl issue -f mtls.yaml
 
 echo "== mtlsctl issue (again: nothing to do)"
-mtlsctl issue -f mtls.yaml | tail -n 1
+mtlsctl issue -f mtls.yaml
 
 echo "== frontend calls checkoutservice over mTLS"
 node "$here/mtls-call.mjs" out/frontend out/checkoutservice

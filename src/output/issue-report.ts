@@ -57,18 +57,21 @@ export function issueJson(result: IssueRunResult, manifest: Manifest): object {
   };
 }
 
-/** The human report: a table of services and a one-line summary. */
-export function issueTable(result: IssueRunResult, manifest: Manifest, cwd: string, c: ChalkInstance): string {
-  const rows = rowsOf(result);
+/**
+ * The human report: a table of the services that changed (all of them with
+ * `verbose`) and a one-line summary, so a no-op run in a Makefile says one line.
+ */
+export function issueTable(result: IssueRunResult, manifest: Manifest, cwd: string, c: ChalkInstance, verbose = false): string {
+  const rows = rowsOf(result).filter((r) => verbose || !r.action.startsWith('unchanged'));
   const width = Math.max(7, ...rows.map((r) => r.service.length));
   const colour = (action: string) => (action.startsWith('unchanged') ? c.dim : action.startsWith('issue') ? c.green : c.yellow);
-  const lines = [c.bold(`${'SERVICE'.padEnd(width)}  ${'ACTION'.padEnd(10)}  ${'EXPIRES'.padEnd(10)}  REASON`)];
+  const lines = rows.length === 0 ? [] : [c.bold(`${'SERVICE'.padEnd(width)}  ${'ACTION'.padEnd(10)}  ${'EXPIRES'.padEnd(10)}  REASON`)];
   for (const r of rows) {
     lines.push(`${r.service.padEnd(width)}  ${colour(r.action)(r.action.padEnd(10))}  ${(r.notAfter.slice(0, 10) || '-').padEnd(10)}  ${r.reason}`);
   }
   const s = summaryOf(result);
   const rel = (p: string) => (p.startsWith(cwd + '/') ? p.slice(cwd.length + 1) : p);
-  lines.push('');
+  if (lines.length > 0) lines.push('');
   if (result.dryRun) {
     lines.push(`dry run: ${s.issued} to issue, ${s.renewed} to renew, ${s.reissued} to reissue, ${s.unchanged} unchanged; nothing was written`);
   } else {

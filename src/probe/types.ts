@@ -55,7 +55,38 @@ export interface HandshakeObservation {
   verdict: ServerVerdict;
   /** HTTP status line and body head when a request was sent (--http). */
   http?: { status: number; statusText: string; bodyHead: string };
+  /** What settled the verdict (absent when no TLS session was attempted). */
+  verdictReason?: VerdictReason;
+  /** The server answered the first ClientHello with a HelloRetryRequest. */
+  helloRetryRequest?: boolean;
+  /** TLS 1.2 ClientCertificateType values from the CertificateRequest. */
+  certificateTypes?: number[];
+  /** TLS 1.3 signature_algorithms_cert from the CertificateRequest, when sent. */
+  signatureAlgorithmsCert?: number[];
+  /** NewSessionTicket messages the server sent (TLS 1.3). */
+  sessionTickets?: number;
+  /** The server sent close_notify (never listed as alertReceived). */
+  closeNotifyReceived?: boolean;
+  /** First alert the client itself sent, other than close_notify. */
+  alertSent?: TlsAlert;
+  /** Server certificate does not match servername (or the IP host); chain errors are in serverAuthorizationError. */
+  serverIdentityError?: { code: string; message: string };
+  /** Things the observer could not read (decryption or parse problems), for verbose output. */
+  observerNotes?: string[];
 }
+
+/** The event that settled a verdict. */
+export type VerdictReason =
+  | 'server-finished' // TLS 1.2: the server's Finished follows its check of the client certificate
+  | 'close-notify' // TLS 1.3: the server answered the client's close_notify with its own
+  | 'tickets-then-close' // TLS 1.3: session tickets, then the connection closed
+  | 'application-data' // the server sent application data
+  | 'http-response' // an HTTP response arrived
+  | 'alert' // the server sent a fatal alert
+  | 'close' // the server closed or reset the connection without an alert
+  | 'timeout' // nothing decisive before timeoutMs
+  | 'client-abort' // the client's own TLS engine gave up (error.code says why)
+  | 'no-tls'; // the TLS session never started (resolution, connection, not TLS, local error)
 
 /** What `observeHandshake` (src/probe/observe.ts) needs for one client attempt. */
 export interface ObserveOptions {
@@ -76,4 +107,6 @@ export interface ObserveOptions {
   /** Send `GET path` after the handshake and record the response (nginx decides at the HTTP layer). */
   http?: { path: string; hostHeader?: string };
   alpn?: string[];
+  /** Send this request when the server selects ALPN `http/1.1`, even without `http`. */
+  httpIfAlpn?: { path: string; hostHeader?: string };
 }

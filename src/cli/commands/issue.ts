@@ -17,6 +17,7 @@ interface IssueOptions {
   lockTimeout: string;
   json?: boolean;
   quiet?: boolean;
+  verbose?: boolean;
 }
 
 /** Runs `mtlsctl issue`. */
@@ -41,6 +42,6 @@ export async function issueCommand(raw: Record<string, unknown>, _inv: Invocatio
   }).finally(() => progress?.stop());
   for (const w of issueWarnings(result)) out.warn(w);
   if (out.json) out.document('issue', issueJson(result, manifest));
-  else out.result(issueTable(result, manifest, io.cwd, out.out));
+  else out.result(issueTable(result, manifest, io.cwd, out.out, Boolean(opts.verbose)));
   return 0;
 }

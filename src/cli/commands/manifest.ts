@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { manifestFromK8s } from '../../manifest/from-k8s.js';
-import { DEFAULT_MANIFEST, displayPath, loadManifest, parseManifest } from '../../manifest/load.js';
+import { DEFAULT_MANIFEST, displayPath, loadManifest } from '../../manifest/load.js';
+import { parseManifest } from '../../manifest/parse.js';
 import { missingSecrets, summaryLines, summaryOf } from '../../manifest/summary.js';
 import { refuseOverwrite, writeStarterManifest } from '../../manifest/template.js';
 import { Reporter } from '../../output/reporter.js';

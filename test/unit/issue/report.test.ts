@@ -24,14 +24,23 @@ describe('issue report', () => {
         { service: 'cart', namespace: 'default', action: 'unchanged', reason: 'up to date', serial: 'aa', notAfter: '2027-01-02T00:00:00.000Z', clamped: false, files: [] },
       ],
     };
-    const text = issueTable(result, manifest, '/w', plain);
-    assert.deepEqual(text.split('\n'), [
+    assert.deepEqual(issueTable(result, manifest, '/w', plain, true).split('\n'), [
       'SERVICE   ACTION      EXPIRES     REASON',
       'frontend  issued      2027-03-01  no certificate yet',
       'cart      unchanged   2027-01-02  up to date',
       '',
       '1 issued, 0 renewed, 0 reissued, 1 unchanged; files in out/<service>/',
     ]);
+    assert.deepEqual(issueTable(result, manifest, '/w', plain).split('\n'), [
+      'SERVICE   ACTION      EXPIRES     REASON',
+      'frontend  issued      2027-03-01  no certificate yet',
+      '',
+      '1 issued, 0 renewed, 0 reissued, 1 unchanged; files in out/<service>/',
+    ], 'without --verbose, unchanged services are only counted');
+    const noop = { ...result, outcomes: result.outcomes.slice(1) };
+    assert.deepEqual(issueTable(noop, manifest, '/w', plain).split('\n'), [
+      '0 issued, 0 renewed, 0 reissued, 1 unchanged; files in out/<service>/',
+    ], 'a run with nothing to do says one line');
     assert.deepEqual(issueWarnings(result), ["frontend: validity cut to the issuing CA's expiry (2027-03-01); renew the CA"]);
     const json = issueJson(result, manifest) as { summary: object; services: Array<{ dir: string }> };
     assert.deepEqual(json.summary, { issued: 1, renewed: 0, reissued: 0, unchanged: 1 });

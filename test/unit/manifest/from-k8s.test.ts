@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MtlsError } from '../../../src/errors.js';
 import { manifestFromK8s } from '../../../src/manifest/from-k8s.js';
-import { parseManifest } from '../../../src/manifest/load.js';
+import { parseManifest } from '../../../src/manifest/parse.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const BOUTIQUE = fileURLToPath(new URL('../../../../examples/online-boutique/kubernetes-manifests.yaml', import.meta.url));

@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseManifest, loadManifest } from '../../../src/manifest/load.js';
+import { loadManifest } from '../../../src/manifest/load.js';
+import { parseManifest } from '../../../src/manifest/parse.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const DAY = 86_400_000;

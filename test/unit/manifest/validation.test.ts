@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MtlsError } from '../../../src/errors.js';
-import { loadManifest, parseManifest } from '../../../src/manifest/load.js';
+import { loadManifest } from '../../../src/manifest/load.js';
+import { parseManifest } from '../../../src/manifest/parse.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 /** The detail lines of the MANIFEST_INVALID error `text` raises. */
