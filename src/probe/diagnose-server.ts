@@ -44,8 +44,7 @@ function verificationError(obs: HandshakeObservation): string | undefined {
 
 /** The observer reports a name mismatch apart from chain errors. */
 function identityError(obs: HandshakeObservation): string | undefined {
-  const identity = (obs as { serverIdentityError?: { code: string } }).serverIdentityError;
-  return identity ? identity.code || 'ERR_TLS_CERT_ALTNAME_INVALID' : undefined;
+  return obs.serverIdentityError ? obs.serverIdentityError.code || 'ERR_TLS_CERT_ALTNAME_INVALID' : undefined;
 }
 
 function validityProblem(chain: CertFacts[], now: Date, evidence: string[]): Diagnosis {

@@ -82,7 +82,7 @@ export function buildReport(obs: HandshakeObservation | undefined, diagnosis: Di
 
 /** Whether the server chain verified, counting a name mismatch as a failure. */
 function verification(obs: HandshakeObservation): ProbeReport['serverVerification'] {
-  const identity = (obs as { serverIdentityError?: { code: string } }).serverIdentityError?.code;
+  const identity = obs.serverIdentityError?.code;
   const error = obs.serverAuthorizationError || identity;
   return { verified: obs.serverChain.length > 0 && !error, ...(error ? { error } : {}) };
 }

@@ -37,14 +37,12 @@ export async function probeClient(req: ClientProbeRequest, now: () => Date): Pro
     maxVersion: req.maxVersion,
     timeoutMs: req.timeoutMs,
     alpn: req.httpPath ? ['http/1.1'] : ['h2', 'http/1.1'],
-    ...(req.httpPath ? { http: { path: req.httpPath, hostHeader: servername } } : {}),
+    // nginx judges certificates only at the HTTP layer: ask there whenever the server speaks HTTP/1.1.
+    ...(req.httpPath ? { http: { path: req.httpPath, hostHeader: servername } } : { httpIfAlpn: { path: '/', hostHeader: servername } }),
   };
   const report = await observeAndDiagnose(options, material, 'client', now);
-  if (req.httpPath || report.tls.alpn !== 'http/1.1' || report.verdict !== 'accepted') return report;
-  // The server speaks HTTP/1.1 and may judge certificates only there (nginx): ask once more with a request.
-  const again = await observeAndDiagnose({ ...options, alpn: ['http/1.1'], http: { path: '/', hostHeader: servername } }, material, 'client', now);
-  again.diagnosis.evidence.push('the server chose ALPN http/1.1, so a second handshake sent GET / to hear its HTTP-layer verdict');
-  return again;
+  if (!req.httpPath && report.http) report.diagnosis.evidence.push('the server chose ALPN http/1.1, so GET / was sent to hear its HTTP-layer verdict');
+  return report;
 }
 
 /** Runs the handshake unless the local files already rule it out, then diagnoses. */
