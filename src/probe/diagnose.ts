@@ -48,7 +48,7 @@ function diagnoseUnreachable(obs: HandshakeObservation): Diagnosis | undefined {
   if (DNS.has(code)) {
     return diagnosis('dns-failure', `the name ${obs.host} does not resolve`, evidence, `check the name and the resolver: getent hosts ${obs.host}`);
   }
-  if (REFUSED.has(code) || (code === 'ECONNRESET' && !obs.protocol && obs.serverChain.length === 0)) {
+  if (REFUSED.has(code)) {
     const address = obs.address ?? obs.host;
     return diagnosis('connection-refused', `nothing accepts connections on ${where} (${address})`, evidence, `start the service or use its port; on the server: ss -ltnp | grep :${obs.port}`);
   }
@@ -87,6 +87,24 @@ function diagnoseNegotiation(obs: HandshakeObservation): Diagnosis | undefined {
   const handshakeFailure = alert?.description === 40 || code === 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE';
   if (CIPHER_CODES.includes(code) || alert?.description === 71 || (handshakeFailure && beforeServerHello)) {
     return diagnosis('no-shared-cipher', 'client and server share no cipher suite or signature algorithm', evidence, 'enable a cipher suite both sides accept (`ssl_ciphers` on nginx, `-cipher`/`-ciphersuites` on OpenSSL), or use a key type both sides support');
+  }
+  return beforeServerHello ? refusedHello(obs, alert?.description, evidence) : undefined;
+}
+
+/** The server turned the ClientHello down before showing any certificate. */
+function refusedHello(obs: HandshakeObservation, alert: number | undefined, evidence: string[]): Diagnosis | undefined {
+  const name = obs.servername ?? obs.host;
+  if (alert === 112) {
+    return diagnosis('server-name-mismatch', `the server does not serve the name ${name} (alert unrecognized_name)`, evidence, 'probe with --servername set to a name the server is configured for (nginx server_name), or add this name to it');
+  }
+  if (alert === 120) {
+    return diagnosis('no-shared-cipher', 'client and server share no application protocol (ALPN)', evidence, 'configure the server to accept h2 or http/1.1, or probe the port its clients use');
+  }
+  if (alert !== undefined) {
+    return diagnosis('no-shared-cipher', `the server refused the ClientHello with alert ${alertLabel(alert)}`, evidence, 'compare the server\'s TLS settings (versions, ciphers, server names) with what this client offers');
+  }
+  if (obs.error && ['CLOSED_NO_ALERT', 'ECONNRESET', 'EPIPE'].includes(obs.error.code)) {
+    return diagnosis('not-tls', `${obs.host}:${obs.port} accepted TCP, then closed without any TLS answer`, evidence, `check that the port speaks TLS and that ${name} is a server name it serves (--servername)`);
   }
   return undefined;
 }

@@ -40,7 +40,11 @@ export async function probeClient(req: ClientProbeRequest, now: () => Date): Pro
     // nginx judges certificates only at the HTTP layer: ask there whenever the server speaks HTTP/1.1.
     ...(req.httpPath ? { http: { path: req.httpPath, hostHeader: servername } } : { httpIfAlpn: { path: '/', hostHeader: servername } }),
   };
-  const report = await observeAndDiagnose(options, material, 'client', now);
+  let report = await observeAndDiagnose(options, material, 'client', now);
+  if (!req.httpPath && report.alert?.description === 120) {
+    // A server with its own ALPN list (gRPC, meshes) refuses ours: ask again offering none, as plain clients do.
+    report = await observeAndDiagnose({ ...options, alpn: undefined, httpIfAlpn: undefined }, material, 'client', now);
+  }
   if (!req.httpPath && report.http) report.diagnosis.evidence.push('the server chose ALPN http/1.1, so GET / was sent to hear its HTTP-layer verdict');
   return report;
 }

@@ -22,11 +22,13 @@ describe('mtlsctl probe --http against nginx with ssl_verify_client on', { concu
     f = await makeProbeFixtures(join(dir, 'certs'));
     const site = (verifyClient: NginxSite['verifyClient'], protocols: string, extra?: string): NginxSite =>
       ({ chain: f.server.chain, key: f.server.key, clientCa: f.server.ca, verifyClient, protocols, extra });
-    const names = ['strict1.2', 'strict1.3', 'open1.3', 'shallow1.3'];
+    const names = ['strict1.2', 'strict1.3', 'open1.3', 'shallow1.3', 'reject1.3'];
     nginx = await startNginx(join(dir, 'nginx'), [
       site('on', 'TLSv1.2'), site('on', 'TLSv1.3'), site('off', 'TLSv1.3'),
       // A depth of 0 allows no issuer above the leaf: a sound certificate still fails.
       site('on', 'TLSv1.3', 'ssl_verify_depth 0;'),
+      // What a default server does for names it does not serve.
+      site('off', 'TLSv1.3', 'ssl_reject_handshake on;'),
     ]);
     names.forEach((n, i) => { port[n] = nginx.ports[i]!; });
   });
@@ -76,6 +78,12 @@ describe('mtlsctl probe --http against nginx with ssl_verify_client on', { concu
     assert.equal(doc.tls.alpn, 'http/1.1');
     assert.equal(doc.http.status, 400);
     assert.match(doc.diagnosis.evidence.join('\n'), /ALPN http\/1\.1/);
+  });
+
+  test('when nginx rejects the handshake for an unknown server name then the code is server-name-mismatch', async () => {
+    const doc = await probe('reject1.3', 'client');
+    expectCode(doc, 'server-name-mismatch');
+    assert.equal(doc.alert.description, 112);
   });
 
   test('when nginx does not verify clients then a probe without a certificate gets mtls-not-enforced', async () => {
