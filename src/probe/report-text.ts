@@ -60,11 +60,20 @@ function certLines(chain: CertSummary[]): string[] {
   return chain.map((cert, i) => `  ${i}  ${cert.subject}\n       issuer ${cert.issuer}, valid ${cert.notBefore.slice(0, 10)} to ${cert.notAfter.slice(0, 10)}`);
 }
 
+/** Why a verdict counts as acceptance, in words. */
+const REASONS: Record<string, string> = {
+  'server-finished': ' (TLS 1.2: the server finished the handshake after checking the certificate)',
+  'close-notify': ' (the server answered close_notify with its own)',
+  'tickets-then-close': ' (the server sent session tickets, then closed)',
+  'application-data': ' (the server sent application data)',
+  'http-response': ' (an HTTP response came back)',
+};
+
 function verdictText(r: ProbeReport): string {
   const alert = r.alert ? `alert ${r.alert.name} (${r.alert.description}): ${r.alert.meaning}` : '';
   const http = r.http ? `; HTTP ${r.http.status} ${r.http.statusText}` : '';
   switch (r.verdict) {
-    case 'accepted': return `accepted at the TLS layer${http}`;
+    case 'accepted': return `accepted${REASONS[r.verdictReason ?? ''] ?? ''}${http}`;
     case 'rejected-alert': return `rejected with ${alert}`;
     case 'rejected-close': return 'rejected: the server closed the connection without an alert';
     case 'not-attempted': return 'not asked';

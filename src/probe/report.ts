@@ -1,6 +1,6 @@
 /** The facts of one client probe as plain data: what --json prints and the human report renders. */
 import { X509Certificate } from 'node:crypto';
-import type { HandshakeObservation, ServerVerdict, StepTiming } from './types.js';
+import type { HandshakeObservation, ServerVerdict, StepTiming, VerdictReason } from './types.js';
 import type { Diagnosis } from './diagnosis-codes.js';
 import { certFacts, isoTime } from './cert-facts.js';
 import { alertOf } from './observed-alert.js';
@@ -27,6 +27,12 @@ export interface ProbeReport {
   serverVerification: { verified: boolean; error?: string };
   clientCertificate: { requested: boolean; acceptableCaNames: string[]; signatureAlgorithms: number[]; presented: CertSummary[] };
   verdict: ServerVerdict | 'not-attempted';
+  /** What settled the verdict (an alert, close_notify, tickets then close, an HTTP answer, ...). */
+  verdictReason?: VerdictReason;
+  /** An alert the client itself sent (it refused the server). */
+  alertSent?: { description: number; name: string };
+  /** What the observer could not read; shown with --verbose. */
+  observerNotes?: string[];
   alert?: { description: number; name: string; meaning: string };
   http?: { status: number; statusText: string; bodyHead: string };
   error?: { code: string; message: string };
@@ -72,6 +78,9 @@ export function buildReport(obs: HandshakeObservation | undefined, diagnosis: Di
       presented: obs.clientChainSent.map(summarizeCert),
     },
     verdict: obs.verdict,
+    ...(obs.verdictReason ? { verdictReason: obs.verdictReason } : {}),
+    ...(obs.alertSent ? { alertSent: { description: obs.alertSent.description, name: obs.alertSent.name } } : {}),
+    ...(obs.observerNotes?.length ? { observerNotes: obs.observerNotes } : {}),
     ...(alert ? { alert: { description: alert.description, name: alert.name, meaning: alertMeaning(alert.description) } } : {}),
     ...(obs.http ? { http: obs.http } : {}),
     ...(obs.error ? { error: obs.error } : {}),

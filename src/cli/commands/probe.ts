@@ -24,6 +24,8 @@ export async function probeCommand(raw: Record<string, unknown>, inv: Invocation
 }
 
 function print(report: ProbeReport, out: Reporter): void {
+  for (const note of report.observerNotes ?? []) out.detail(`observer: ${note}`);
+  if (report.verdictReason) out.detail(`verdict settled by: ${report.verdictReason}`);
   if (out.json) out.document('probe', report);
   else out.result(renderReport(report, out.out));
 }
