@@ -33,7 +33,7 @@ function httpCertVerdict(obs: HandshakeObservation): HttpCertVerdict | undefined
 export function diagnoseClientVerdict(obs: HandshakeObservation, local: LocalMaterial, now: Date): Diagnosis {
   const alert = alertOf(obs);
   const http = httpCertVerdict(obs);
-  const sent = obs.clientChainSent.length > 0 ? obs.clientChainSent : [];
+  const sent = obs.clientChainSent;
   if (obs.verdict === 'accepted' && !alert && !http) return accepted(obs, sent);
   if (obs.verdict === 'unknown' && !alert && !http) {
     return diagnosis('timeout', 'the handshake finished but the server gave no verdict within the timeout', [obs.error ? errorLine(obs.error) : 'no alert, close or data from the server'], 'raise --timeout; if the server speaks HTTP, probe with --http');
@@ -57,7 +57,7 @@ function accepted(obs: HandshakeObservation, sent: Buffer[]): Diagnosis {
 
 function required(obs: HandshakeObservation, local: LocalMaterial, how: string): Diagnosis {
   const evidence = [how, obs.certificateRequested ? 'the server requested a client certificate' : 'the client sent no certificate'];
-  if (local.clientChain.length > 0) evidence.push('a certificate was given but not sent: its issuer is probably not among the CA names the server accepts');
+  if (local.clientChain.length > 0) evidence.push(obs.certificateRequested ? 'a certificate was given but not sent' : 'a certificate was given, but the server did not ask for one before refusing');
   return diagnosis('client-cert-required', 'the server requires a client certificate and none was presented', evidence, 'present the client identity: --cert <out>/<service>/chain.pem --key <out>/<service>/key.pem');
 }
 
