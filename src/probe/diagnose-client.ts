@@ -34,7 +34,7 @@ export function diagnoseClientVerdict(obs: HandshakeObservation, local: LocalMat
   const alert = alertOf(obs);
   const http = httpCertVerdict(obs);
   const sent = obs.clientChainSent;
-  if (obs.verdict === 'accepted' && !alert && !http) return accepted(obs, sent);
+  if (obs.verdict === 'accepted' && !alert && !http) return accepted(obs, sent, now);
   if (obs.verdict === 'unknown' && !alert && !http) {
     return diagnosis('timeout', 'the handshake finished but the server gave no verdict within the timeout', [obs.error ? errorLine(obs.error) : 'no alert, close or data from the server'], 'raise --timeout; if the server speaks HTTP, probe with --http');
   }
@@ -45,14 +45,26 @@ export function diagnoseClientVerdict(obs: HandshakeObservation, local: LocalMat
   return byAlert ?? fromLocalChecks(obs, local, chain, how, now) ?? otherRejection(alert, how, chain);
 }
 
-function accepted(obs: HandshakeObservation, sent: Buffer[]): Diagnosis {
+function accepted(obs: HandshakeObservation, sent: Buffer[], now: Date): Diagnosis {
   const via = obs.http ? `HTTP ${obs.http.status} ${obs.http.statusText}` : 'the TLS handshake';
   if (sent.length === 0) {
     const asked = obs.certificateRequested ? 'asked for a client certificate but accepted none' : 'did not ask for a client certificate';
     return diagnosis('mtls-not-enforced', `the server accepted a client without a certificate: mutual TLS is not enforced`, [`the server ${asked}`, `accepted via ${via}`], 'require client certificates on the server: nginx `ssl_verify_client on;`, Node.js `requestCert: true, rejectUnauthorized: true`, OpenSSL `-Verify 1 -verify_return_error`');
   }
-  const leaf = certFacts(sent[0]!);
-  return diagnosis('ok', 'the server accepted the client certificate', [`client presented ${leaf.subject}, issued by ${leaf.issuer}`, `accepted via ${via}`], 'nothing to fix');
+  const chain = sent.map(certFacts);
+  const leaf = chain[0]!;
+  const evidence = [`client presented ${leaf.subject}, issued by ${leaf.issuer}`, `accepted via ${via}`, ...laxness(obs, chain, now)];
+  return diagnosis('ok', 'the server accepted the client certificate', evidence, 'nothing to fix');
+}
+
+/** Flaws in an accepted chain: the server does not check client certificates strictly. */
+function laxness(obs: HandshakeObservation, chain: CertFacts[], now: Date): string[] {
+  const notes: string[] = [];
+  const invalid = chain.find((c) => validityAt(c, now) !== 'valid');
+  if (invalid) notes.push(`warning: ${invalid.subject} is outside its validity (${isoTime(invalid.notBefore)} to ${isoTime(invalid.notAfter)}), yet the server accepted it`);
+  if (!allowsPurpose(chain[0]!, 'clientAuth')) notes.push('warning: the certificate lacks clientAuth, yet the server accepted it');
+  if (obs.acceptableCaNames.length > 0 && !namesListed(obs.acceptableCaNames, chain)) notes.push('warning: no CA of the client chain is among the names the server listed, yet it accepted: it may accept any certificate');
+  return notes;
 }
 
 function required(obs: HandshakeObservation, local: LocalMaterial, how: string): Diagnosis {

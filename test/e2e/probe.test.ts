@@ -64,6 +64,8 @@ describe('mtlsctl probe against real peers', { concurrency: 4 }, () => {
       starts.push([`node${v}`, startNodeTls({ ...tlsFiles, requestCert: true, rejectUnauthorized: true })]);
       starts.push([`nodeOpen${v}`, startNodeTls({ ...tlsFiles, requestCert: false })]);
     }
+    // -Verify without -verify_return_error: asks for a certificate, then accepts whatever comes.
+    starts.push(['askOnly1.3', serve('1.3', 'server', 'lax', ['-CAfile', f.server.ca, '-Verify', '1'])]);
     starts.push(['cipher1.2', startOpenssl(['-tls1_2', '-cert', f.server.cert, '-key', f.server.key, '-cert_chain', f.server.inter, '-cipher', 'ECDHE-ECDSA-CAMELLIA128-SHA256'])]);
     starts.push(['cipher1.3', startOpenssl(['-tls1_3', '-cert', f.server.cert, '-key', f.server.key, '-cert_chain', f.server.inter, '-ciphersuites', 'TLS_AES_128_CCM_8_SHA256'])]);
     for (const [name, started] of starts) {
@@ -180,6 +182,12 @@ describe('mtlsctl probe against real peers', { concurrency: 4 }, () => {
       expectCode(await probe([at(s[`nodeOpen${v}`]!), ...trust(), ...pin(v)]), 'mtls-not-enforced', 1);
     });
   }
+
+  test('when openssl asks for a certificate but does not enforce it then ok carries warnings about the accepted flaws', async () => {
+    const doc = await probe([at(s['askOnly1.3']!), ...as('clientForeign'), ...trust()]);
+    expectCode(doc, 'ok', 0);
+    assert.match(doc.diagnosis.evidence.join('\n'), /warning: no CA of the client chain is among the names the server listed/);
+  });
 
   test('when the client presents cert.pem without its intermediate then unknown-ca says to send chain.pem', async () => {
     const doc = await probe([at(s['strict1.3']!), '--cert', f.client.cert, '--key', f.client.key, ...trust()]);
