@@ -1,15 +1,13 @@
 /**
- * Takes the certificate chain a live TLS server presents, exactly as sent:
- * no verification happens here (inspect verifies it afterwards).
+ * Takes the certificate chain a live TLS server presents, exactly as sent,
+ * through probe's handshake observer (src/probe/observe.ts): no verification
+ * happens here (inspect verifies it afterwards).
  */
-import { connect as netConnect, isIP } from 'node:net';
-import { connect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { EXIT, MtlsError } from '../errors.js';
 import { certificatePem, randomSerial, signCertificate } from '../pki/certificate.js';
 import { generateKey, subjectPublicKeyInfo } from '../pki/keys.js';
 import { encodeName } from '../pki/name.js';
-import { sentCertificates } from './certificate-message.js';
-import { ServerBytesTap } from './tls-tap.js';
+import type { HandshakeObservation } from '../probe/types.js';
 
 /** A `HOST:PORT` or `[v6]:PORT` argument. */
 export interface Endpoint {
@@ -26,6 +24,10 @@ export interface FetchedChain {
   servername: string | null;
   /** True when the list is the server's Certificate message itself. */
   asSent: boolean;
+  /** Whether the server sent a CertificateRequest, and the CA names it listed. */
+  clientCertificate: { requested: boolean; acceptableCaNames: string[] };
+  /** Set when the chain was read but the server then refused the connection (e.g. no client certificate). */
+  handshakeError: string | null;
 }
 
 /** Options of one connection. */
@@ -47,80 +49,60 @@ export function parseEndpoint(text: string): Endpoint | undefined {
 }
 
 /**
- * Connects and returns the peer's certificate chain in the order it was sent.
+ * Connects and returns the peer's certificate chain in the order it was sent,
+ * even when the handshake fails after the server's Certificate message (a
+ * TLS 1.2 server that demands a client certificate).
  * @throws MtlsError CONNECT_REFUSED, CONNECT_TIMEOUT, CONNECT_FAILED, NOT_TLS or TLS_HANDSHAKE_FAILED (exit 5).
  */
 export async function fetchChain(endpoint: Endpoint, opts: FetchOptions): Promise<FetchedChain> {
-  const servername = opts.servername ?? (isIP(endpoint.host) ? undefined : endpoint.host);
+  const [{ observeHandshake }, { formatName }] = await Promise.all([import('../probe/observe.js'), import('../probe/tls-names.js')]);
   // Node completes the chain it reports from its CA store; a store that holds
   // only a throwaway certificate keeps the fallback list to what was sent.
-  const ca = await throwawayCa();
-  return new Promise((resolve, reject) => {
-    const raw = netConnect({ host: endpoint.host, port: endpoint.port });
-    const tap = new ServerBytesTap(raw);
-    const socket: TLSSocket = connect({ socket: tap, servername, ca, cert: opts.cert, key: opts.key, rejectUnauthorized: false });
-    const keylog: Buffer[] = [];
-    socket.on('keylog', (line: Buffer) => keylog.push(line));
-    const fail = (error: MtlsError) => {
-      clearTimeout(timer);
-      socket.destroy();
-      raw.destroy();
-      reject(error);
-    };
-    const timer = setTimeout(() => fail(networkError('CONNECT_TIMEOUT', `no TLS handshake with ${endpoint.label} within ${opts.timeoutMs / 1000}s`, 'check that the port speaks TLS, or raise --timeout')), opts.timeoutMs);
-    socket.once('secureConnect', () => {
-      clearTimeout(timer);
-      const protocol = socket.getProtocol();
-      const sent = readSentChain(tap.received(), protocol, socket.getCipher().standardName, keylog);
-      const ders = sent ?? peerChain(socket.getPeerCertificate(true));
-      socket.destroy();
-      raw.destroy();
-      if (ders.length === 0) reject(networkError('NOT_TLS', `${endpoint.label} presented no certificate`));
-      else resolve({ ders, protocol, servername: servername ?? null, asSent: sent !== undefined });
-    });
-    // Errors after the chain was taken (a reset while closing) change nothing.
-    raw.on('error', (error: NodeJS.ErrnoException) => fail(connectError(error, endpoint)));
-    socket.on('error', (error: NodeJS.ErrnoException) => fail(connectError(error, endpoint)));
+  const obs = await observeHandshake({
+    host: endpoint.host, port: endpoint.port, servername: opts.servername,
+    cert: opts.cert, key: opts.key, ca: await throwawayCa(), timeoutMs: opts.timeoutMs,
   });
+  if (obs.serverChain.length === 0) throw observationError(obs, endpoint, opts.timeoutMs);
+  const refused = obs.verdict === 'rejected-alert' || obs.verdict === 'rejected-close';
+  const handshakeFailed = refused || (obs.error !== undefined && !obs.protocol);
+  return {
+    ders: obs.serverChain,
+    protocol: obs.protocol ?? obs.serverHelloVersion ?? null,
+    servername: obs.servername ?? null,
+    asSent: obs.serverChainAsSent === true,
+    clientCertificate: { requested: obs.certificateRequested, acceptableCaNames: obs.acceptableCaNames.map(formatName) },
+    handshakeError: handshakeFailed ? reasonOf(obs) : null,
+  };
 }
 
-/** The Certificate message as sent, or undefined when it cannot be read. */
-function readSentChain(bytes: Buffer, protocol: string | null, cipher: string, keylog: Buffer[]): Buffer[] | undefined {
-  try {
-    if (protocol !== 'TLSv1.3') return sentCertificates(bytes);
-    const line = keylog.map((l) => l.toString('ascii')).find((l) => l.startsWith('SERVER_HANDSHAKE_TRAFFIC_SECRET '));
-    const secret = line?.trim().split(' ')[2];
-    return secret ? sentCertificates(bytes, { cipher, serverHandshakeSecret: Buffer.from(secret, 'hex') }) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function peerChain(leaf: PeerCertificate & { issuerCertificate?: PeerCertificate }): Buffer[] {
-  const ders: Buffer[] = [];
-  const seen = new Set<string>();
-  for (let cert: typeof leaf | undefined = leaf; cert?.raw; cert = cert.issuerCertificate) {
-    if (seen.has(cert.fingerprint256)) break;
-    seen.add(cert.fingerprint256);
-    ders.push(cert.raw);
-  }
-  return ders;
-}
-
-function connectError(error: NodeJS.ErrnoException, endpoint: Endpoint): MtlsError {
-  const code = error.code ?? '';
+/** The error for an attempt that yielded no certificate, by observe.ts's error codes. */
+function observationError(obs: HandshakeObservation, endpoint: Endpoint, timeoutMs: number): MtlsError {
+  const code = obs.error?.code ?? '';
   const where = endpoint.label;
   if (code === 'ECONNREFUSED') return networkError('CONNECT_REFUSED', `connection to ${where} refused`, 'check the host and port, and that the service is running');
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return networkError('CONNECT_FAILED', `cannot resolve ${endpoint.host}`, 'check the host name');
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return networkError('CONNECT_TIMEOUT', `cannot reach ${where} (${code})`, 'check the address and any firewall in between');
   }
-  if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|UNKNOWN_PROTOCOL|RECORD_LAYER/.test(code) || code === 'ECONNRESET' || /before secure TLS connection/.test(error.message)) {
-    return networkError('NOT_TLS', `${where} does not speak TLS (${code || 'closed during the handshake'})`, 'check the port: is it the TLS listener, or plain HTTP/TCP?');
+  if (code === 'HANDSHAKE_TIMEOUT') {
+    return networkError('CONNECT_TIMEOUT', `no TLS handshake with ${where} within ${timeoutMs / 1000}s`, 'check that the port speaks TLS, or raise --timeout');
   }
-  const alert = /alert number (\d+)/.exec(error.message)?.[1];
-  const hint = alert === '116' || alert === '40' ? 'the server may demand a client certificate: pass --cert and --key' : undefined;
-  return networkError('TLS_HANDSHAKE_FAILED', `TLS handshake with ${where} failed: ${code || error.message}`, hint);
+  if (code === 'NOT_TLS' || code === 'ECONNRESET' || code === '') {
+    const what = obs.nonTlsBanner ? `it sent ${JSON.stringify(obs.nonTlsBanner)}` : code === 'ECONNRESET' ? 'closed during the handshake' : code === '' ? 'no certificate presented' : code;
+    return networkError('NOT_TLS', `${where} does not speak TLS (${what})`, 'check the port: is it the TLS listener, or plain HTTP/TCP?');
+  }
+  if (/^ERR_OSSL_|^ERR_SECURE_CONTEXT/.test(code)) {
+    return new MtlsError('TLS_HANDSHAKE_FAILED', EXIT.network, `cannot use --cert/--key for ${where}: ${obs.error!.message}`, { hint: 'check that --cert and --key are PEM files of one key pair' });
+  }
+  const alert = obs.alertReceived?.description;
+  const hint = alert === 116 || alert === 40 ? 'the server may demand a client certificate: pass --cert and --key' : undefined;
+  return networkError('TLS_HANDSHAKE_FAILED', `TLS handshake with ${where} failed: ${reasonOf(obs)}`, hint);
+}
+
+function reasonOf(obs: HandshakeObservation): string {
+  const alert = obs.alertReceived;
+  if (alert) return `${obs.error?.code ?? 'ALERT_RECEIVED'} (alert ${alert.name}, ${alert.description})`;
+  return obs.error?.code ?? 'unknown error';
 }
 
 function networkError(code: string, message: string, hint?: string): MtlsError {

@@ -48,6 +48,10 @@ export interface InputSummary {
   servername?: string | null;
   /** Endpoints: true when the list is the server's Certificate message as sent. */
   chainAsSent?: boolean;
+  /** Endpoints: whether the server requested a client certificate, and the CA names it accepts. */
+  clientCertificate?: { requested: boolean; acceptableCaNames: string[] };
+  /** Endpoints: why the server refused the connection after sending its chain, or null. */
+  handshakeError?: string | null;
 }
 
 /** The outcome of verification, when a trust bundle was used. */
@@ -120,7 +124,8 @@ async function readInputs(req: InspectRequest) {
       timeoutMs: req.timeoutMs,
     });
     const raws = fetched.ders.map((der, i) => ({ der, source: `${endpointTarget.label}#${i + 1}` }));
-    const inputs: InputSummary[] = [{ kind: 'endpoint', name: endpointTarget.label, certificates: raws.length, protocol: fetched.protocol, servername: fetched.servername, chainAsSent: fetched.asSent }];
+    const inputs: InputSummary[] = [{ kind: 'endpoint', name: endpointTarget.label, certificates: raws.length, protocol: fetched.protocol, servername: fetched.servername, chainAsSent: fetched.asSent,
+      clientCertificate: fetched.clientCertificate, handshakeError: fetched.handshakeError }];
     return { raws, inputs, endpoint: endpointTarget };
   }
   const raws: RawCertificate[] = [];

@@ -31,8 +31,21 @@ function inputsText(report: InspectReport): string {
     if (input.kind !== 'endpoint') return `Input ${input.name}: ${count}`;
     const sni = input.servername ? `, SNI ${input.servername}` : ', no SNI';
     const order = input.chainAsSent ? 'sent' : 'received (order as linked by Node.js, not as sent)';
-    return `Endpoint ${input.name}: ${input.protocol ?? 'TLS'}${sni}, ${count} ${order}`;
-  }).flatMap((line) => wrap(line, '  ')).join('\n');
+    return [`Endpoint ${input.name}: ${input.protocol ?? 'TLS'}${sni}, ${count} ${order}`, ...clientAuthLines(input)];
+  }).flat().flatMap((line) => wrap(line, '  ')).join('\n');
+}
+
+/** The mTLS clue: a server that asks for a client certificate, and whom it trusts. */
+function clientAuthLines(input: InspectReport['inputs'][number]): string[] {
+  const lines: string[] = [];
+  const request = input.clientCertificate;
+  if (request?.requested) {
+    const names = request.acceptableCaNames;
+    const accepts = names.length > 0 ? `accepts: ${names.join('; ')}` : 'no CA names listed';
+    lines.push(`  server requests a client certificate (${accepts}); check it with mtlsctl probe`);
+  }
+  if (input.handshakeError) lines.push(`  the server then refused the connection: ${input.handshakeError}`);
+  return lines;
 }
 
 function certificateText(cert: CertificateInfo, i: number, report: InspectReport, c: ChalkInstance): string {

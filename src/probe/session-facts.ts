@@ -15,11 +15,13 @@ export function describeTap(
   const tls13 = facts.serverHello?.version === 0x0304;
   const fields: Partial<HandshakeObservation> = {
     serverChain: facts.serverChain.length > 0 ? facts.serverChain : fallbackChain,
+    serverChainAsSent: facts.serverChain.length > 0,
     certificateRequested: request !== undefined,
     acceptableCaNames: request?.certificateAuthorities ?? [],
     signatureAlgorithms: request?.signatureAlgorithms ?? [],
     clientChainSent: facts.clientChainSent ?? [],
   };
+  if (facts.serverHello) fields.serverHelloVersion = versionName(facts.serverHello.version);
   if (request && !tls13) fields.certificateTypes = request.certificateTypes;
   if (request && request.signatureAlgorithmsCert.length > 0)
     fields.signatureAlgorithmsCert = request.signatureAlgorithmsCert;
@@ -31,6 +33,11 @@ export function describeTap(
   if (facts.clientAlert) fields.alertSent = facts.clientAlert;
   if (facts.problems.length > 0) fields.observerNotes = [...facts.problems];
   return fields;
+}
+
+function versionName(version: number): string {
+  const names: Record<number, string> = { 0x0304: 'TLSv1.3', 0x0303: 'TLSv1.2', 0x0302: 'TLSv1.1', 0x0301: 'TLSv1' };
+  return names[version] ?? `0x${version.toString(16)}`;
 }
 
 /** The chain Node verified, leaf first, for when the tap could not read it. */

@@ -41,6 +41,10 @@ export interface HandshakeObservation {
   alpn?: string;
   /** DER certificates the server presented, leaf first. */
   serverChain: Buffer[];
+  /** True when serverChain is the server's Certificate message as sent (false: Node's linked chain). */
+  serverChainAsSent?: boolean;
+  /** The version the ServerHello chose (`TLSv1.2`, `TLSv1.3`), known even when the handshake then fails. */
+  serverHelloVersion?: string;
   /** Node's verification result for the server chain against the CA bundle. */
   serverAuthorizationError?: string;
   /** Whether the server sent a CertificateRequest. */

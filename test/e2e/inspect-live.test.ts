@@ -145,17 +145,53 @@ describe('mtlsctl inspect on live endpoints', () => {
     });
   }
 
-  test('when a TLS 1.2 server demands a client certificate then inspect needs --cert/--key to see its chain', async (t) => {
+  test('when a TLS 1.2 server demands a client certificate then inspect still shows its chain and says it was refused', async (t) => {
     const { dir, ca, leaf, files } = await service(t);
     const port = await tlsServer(t, { cert: leaf.chainPem, key: leaf.keyPem, ca: ca.trustPem, requestCert: true, rejectUnauthorized: true, maxVersion: 'TLSv1.2' });
-    const refused = await mtlsctl(['inspect', `127.0.0.1:${port}`, '--ca', files.ca], { cwd: dir });
-    assert.equal(refused.exitCode, 5, refused.stderr);
-    assert.match(refused.stderr, /^error: TLS handshake with 127\.0\.0\.1:\d+ failed: .* \[TLS_HANDSHAKE_FAILED\]\n/);
+    const bare = await mtlsctl(['inspect', `127.0.0.1:${port}`, '--ca', files.ca, '--json'], { cwd: dir });
+    assert.equal(bare.exitCode, 0, bare.stdout + bare.stderr);
+    const doc = JSON.parse(bare.stdout);
+    assert.equal(doc.inputs[0].protocol, 'TLSv1.2');
+    assert.equal(doc.inputs[0].certificates, 2);
+    assert.equal(doc.inputs[0].chainAsSent, true);
+    assert.equal(doc.inputs[0].clientCertificate.requested, true);
+    assert.ok(doc.inputs[0].handshakeError, 'the refusal is reported');
+    assert.equal(doc.verification.trusted, true);
     const client = await makeTestLeaf(ca, { usage: 'client' });
     await writeFile(join(dir, 'client.pem'), client.chainPem);
     await writeFile(join(dir, 'client.key'), client.keyPem, { mode: 0o600 });
-    const r = await mtlsctl(['inspect', `127.0.0.1:${port}`, '--ca', files.ca, '--cert', 'client.pem', '--key', 'client.key'], { cwd: dir });
+    const r = await mtlsctl(['inspect', `127.0.0.1:${port}`, '--ca', files.ca, '--cert', 'client.pem', '--key', 'client.key', '--json'], { cwd: dir });
     assert.equal(r.exitCode, 0, r.stdout + r.stderr);
+    assert.equal(JSON.parse(r.stdout).inputs[0].handshakeError, null);
+  });
+
+  for (const version of ['-tls1_2', '-tls1_3']) {
+    test(`when openssl s_server -Verify 2 (${version}) asks for a client certificate then inspect names the CAs it accepts`, async (t) => {
+      const { dir, ca, files } = await service(t);
+      const inter = join(dir, 'inter.pem');
+      await writeFile(inter, ca.intermediate!.certPem);
+      const port = await freePort();
+      const server = execa('openssl', ['s_server', version, '-accept', `127.0.0.1:${port}`, '-cert', files.cert, '-cert_chain', inter, '-key', files.key, '-Verify', '2', '-CAfile', files.ca, '-naccept', '3', '-quiet'], { reject: false, timeout: 30_000 });
+      t.after(() => server.kill());
+      await waitForPort(port);
+      const r = await mtlsctl(['inspect', `127.0.0.1:${port}`, '--ca', files.ca], { cwd: dir });
+      assert.equal(r.exitCode, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /\n  server requests a client certificate \(accepts: CN=Test Root CA\); check it\s+with\s+mtlsctl\s+probe\n/);
+      const json = await mtlsctl(['inspect', `127.0.0.1:${port}`, '--ca', files.ca, '--json'], { cwd: dir });
+      const input = JSON.parse(json.stdout).inputs[0];
+      assert.deepEqual(input.clientCertificate, { requested: true, acceptableCaNames: ['CN=Test Root CA'] });
+      assert.equal(input.certificates, 2);
+      assert.match(input.handshakeError, version === '-tls1_3' ? /certificate_required/ : /handshake_failure|CLOSED_NO_ALERT|ERR_SSL/);
+    });
+  }
+
+  test('when the server asks for no client certificate then inspect says nothing about one', async (t) => {
+    const { dir, leaf, files } = await service(t);
+    const port = await tlsServer(t, { cert: leaf.chainPem, key: leaf.keyPem });
+    const r = await mtlsctl(['inspect', `127.0.0.1:${port}`, '--ca', files.ca, '--json'], { cwd: dir });
+    assert.deepEqual(JSON.parse(r.stdout).inputs[0].clientCertificate, { requested: false, acceptableCaNames: [] });
+    const human = await mtlsctl(['inspect', `127.0.0.1:${port}`, '--ca', files.ca], { cwd: dir });
+    assert.doesNotMatch(human.stdout, /client certificate/);
   });
 
   test('when a plain TCP server answers with a banner then inspect says it does not speak TLS (exit 5)', async (t) => {
