@@ -37,6 +37,8 @@ export interface InspectRequest {
   /** Files that may hold the system trust store, first existing wins. */
   systemStoreFiles?: string[];
   env: NodeJS.ProcessEnv;
+  /** Narration for skipped inputs (stderr). */
+  warn?: (message: string) => void;
 }
 
 /** One input as read. */
@@ -131,7 +133,7 @@ async function readInputs(req: InspectRequest) {
   const raws: RawCertificate[] = [];
   const inputs: InputSummary[] = [];
   for (const input of req.inputs) {
-    const found = await readCertificates(input, { cwd: req.cwd, stdin: req.stdin, password: req.password });
+    const found = await readCertificates(input, { cwd: req.cwd, stdin: req.stdin, password: req.password, warn: req.warn });
     raws.push(...found);
     inputs.push({ kind: input === '-' ? 'stdin' : 'file', name: input, certificates: found.length });
   }

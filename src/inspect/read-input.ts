@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { EXIT, MtlsError, inputError } from '../errors.js';
 import { readCertificate } from '../pki/der-reader.js';
 import { parsePem } from '../pki/pem.js';
-import { looksLikePkcs12, readPkcs12Certificates } from './pkcs12.js';
+import { looksLikePkcs12, P12_PASSWORD_ENV, readPkcs12Certificates } from './pkcs12.js';
 
 /** One certificate as read, before it is described. */
 export interface RawCertificate {
@@ -23,6 +23,8 @@ export interface ReadOptions {
   stdin: NodeJS.ReadableStream;
   /** PKCS#12 password, when one was given. */
   password?: string;
+  /** Told about files a directory scan skips (a PKCS#12 file it cannot open). */
+  warn?: (message: string) => void;
 }
 
 const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
@@ -42,8 +44,31 @@ export async function readCertificates(input: string, opts: ReadOptions): Promis
   return decodeCertificates(await readBytes(path, input), input, opts.password);
 }
 
+/**
+ * Reads the certificate files of a directory. When it holds none but has
+ * sub-directories (an `out/` of service directories), it reads those one
+ * level down instead; deeper directories are never read.
+ */
 async function readDirectory(path: string, label: string, opts: ReadOptions): Promise<RawCertificate[]> {
-  const names = (await readdir(path)).filter((n) => DIR_EXTENSIONS.test(n)).sort();
+  const entries = await readdir(path, { withFileTypes: true });
+  const files = entries.filter((e) => !e.isDirectory() && DIR_EXTENSIONS.test(e.name)).map((e) => e.name).sort();
+  let found = await readDirectoryFiles(path, label, files, opts);
+  const subdirectories = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  if (found.length === 0 && subdirectories.length > 0) {
+    for (const sub of subdirectories) {
+      const names = (await readdir(join(path, sub), { withFileTypes: true }))
+        .filter((e) => e.isFile() && DIR_EXTENSIONS.test(e.name)).map((e) => e.name).sort();
+      found = found.concat(await readDirectoryFiles(join(path, sub), join(label, sub), names, opts));
+    }
+  }
+  if (found.length === 0) {
+    const where = subdirectories.length > 0 ? `, nor do its sub-directories ${subdirectories.slice(0, 5).join(', ')}${subdirectories.length > 5 ? ', ...' : ''}` : '';
+    throw inputError('PEM_UNPARSEABLE', `${label} holds no certificate files (.pem, .crt, .cer, .der, .p12, .pfx)${where}`, 'name the directory that holds the certificates, or the files themselves');
+  }
+  return found;
+}
+
+async function readDirectoryFiles(path: string, label: string, names: string[], opts: ReadOptions): Promise<RawCertificate[]> {
   const found: RawCertificate[] = [];
   for (const name of names) {
     const file = join(label, name);
@@ -51,12 +76,22 @@ async function readDirectory(path: string, label: string, opts: ReadOptions): Pr
     // A CA or service directory also holds keys and requests: only files
     // that hold certificates count.
     if (isPemWithoutCertificate(bytes)) continue;
-    found.push(...(await decodeCertificates(bytes, file, opts.password)));
-  }
-  if (found.length === 0) {
-    throw inputError('PEM_UNPARSEABLE', `${label} holds no certificate files (.pem, .crt, .cer, .der, .p12, .pfx)`);
+    found.push(...(await decodeOrSkip(bytes, file, opts)));
   }
   return found;
+}
+
+/** In a directory scan a PKCS#12 file that will not open is skipped, not fatal. */
+async function decodeOrSkip(bytes: Buffer, file: string, opts: ReadOptions): Promise<RawCertificate[]> {
+  try {
+    return await decodeCertificates(bytes, file, opts.password);
+  } catch (error) {
+    const code = (error as MtlsError).code;
+    if (code !== 'PASSPHRASE_REQUIRED' && code !== 'PASSPHRASE_WRONG') throw error;
+    const why = code === 'PASSPHRASE_REQUIRED' ? 'it needs a password' : 'the password does not open it';
+    opts.warn?.(`skipped ${file}: a PKCS#12 file and ${why} (pass --password-file or set ${P12_PASSWORD_ENV} to read it)`);
+    return [];
+  }
 }
 
 function isPemWithoutCertificate(bytes: Buffer): boolean {

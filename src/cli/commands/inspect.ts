@@ -37,6 +37,7 @@ export async function inspectCommand(raw: Record<string, unknown>, inv: Invocati
     cwd: io.cwd,
     stdin: io.stdin,
     env: io.env,
+    warn: (message) => out.warn(message),
     ca: opts.ca,
     keyFile: opts.cert ? undefined : opts.key,
     clientCertFile: opts.cert,
