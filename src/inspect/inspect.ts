@@ -10,11 +10,11 @@ import { resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { EXIT, MtlsError, usageError } from '../errors.js';
 import { isEncryptedKeyPem, loadPrivateKey } from '../pki/keys.js';
-import { P12_PASSWORD_ENV } from './pkcs12.js';
+import { PASSPHRASE_ENV } from '../ca/passphrase.js';
 import { describeCertificate, type CertificateInfo } from './describe.js';
 import { buildGraph, type ChainGraph } from './chain-tree.js';
 import { verifyPath, type PathChecks, type PathResult } from './verify-path.js';
-import { lintInput } from './lint.js';
+import { lintInput, matchKey, type KeyMatch } from './lint.js';
 import type { Finding } from './lint-codes.js';
 import { decodeCertificates, readCertificates, type RawCertificate } from './read-input.js';
 import { fetchChain, parseEndpoint } from './fetch-endpoint.js';
@@ -27,6 +27,8 @@ export interface InspectRequest {
   ca?: string;
   keyFile?: string;
   password?: string;
+  /** Passphrase of an encrypted --key (--passphrase-file or MTLSCTL_CA_PASSPHRASE). */
+  keyPassphrase?: string;
   servername?: string;
   clientCertFile?: string;
   clientKeyFile?: string;
@@ -74,6 +76,8 @@ export interface InspectReport {
   verification: Verification;
   checks: PathChecks;
   findings: Finding[];
+  /** With --key: which certificate the key belongs to. */
+  key: KeyMatch | null;
 }
 
 const SYSTEM_STORES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
@@ -110,7 +114,8 @@ export async function inspect(req: InspectRequest): Promise<InspectReport> {
     trusted: performed ? path.anchor !== null && failure === null : null,
     failure,
   };
-  return { at: checks.at, inputs, certs, graph, path, verification, checks, findings };
+  const keyMatch = key ? matchKey(graph, key) : null;
+  return { at: checks.at, inputs, certs, graph, path, verification, checks, findings, key: keyMatch };
 }
 
 async function readInputs(req: InspectRequest) {
@@ -161,20 +166,30 @@ function decodeCertificatesSync(pem: string, source: string): RawCertificate[] {
   return [{ der: Buffer.from(body, 'base64'), source }];
 }
 
+/**
+ * Reads --key. An encrypted key is tried with the key passphrase, then with
+ * the PKCS#12 password (the same key is often exported both ways).
+ */
 async function readKey(file: string, req: InspectRequest): Promise<{ key: KeyObject; file: string }> {
   const pem = await readText(file, req.cwd);
   if (!pem.includes('PRIVATE KEY-----')) {
     throw new MtlsError('PEM_UNPARSEABLE', EXIT.badInput, `${file} holds no PEM private key`, { hint: 'give --key the private key file (PKCS#8, PKCS#1 or SEC1 PEM)' });
   }
-  if (isEncryptedKeyPem(pem) && req.password === undefined) {
-    throw new MtlsError('PASSPHRASE_REQUIRED', EXIT.usage, `${file} is an encrypted key and no password was given`, { hint: `pass --password-file FILE or set ${P12_PASSWORD_ENV}` });
+  const secrets = [req.keyPassphrase, req.password].filter((p): p is string => p !== undefined);
+  if (!isEncryptedKeyPem(pem)) return { key: loadPrivateKey(pem, file), file };
+  if (secrets.length === 0) {
+    throw new MtlsError('PASSPHRASE_REQUIRED', EXIT.usage, `${file} is an encrypted key and no passphrase was given`, { hint: `pass --passphrase-file FILE or set ${PASSPHRASE_ENV}` });
   }
-  try {
-    return { key: loadPrivateKey(pem, file, req.password), file };
-  } catch (error) {
-    if ((error as MtlsError).code !== 'PASSPHRASE_WRONG') throw error;
-    throw new MtlsError('PASSPHRASE_WRONG', EXIT.badInput, `the password does not open ${file}`, { hint: `check --password-file or ${P12_PASSWORD_ENV}`, cause: error });
+  let failure: unknown;
+  for (const secret of secrets) {
+    try {
+      return { key: loadPrivateKey(pem, file, secret), file };
+    } catch (error) {
+      if ((error as MtlsError).code !== 'PASSPHRASE_WRONG') throw error;
+      failure = error;
+    }
   }
+  throw new MtlsError('PASSPHRASE_WRONG', EXIT.badInput, `the passphrase does not open ${file}`, { hint: `check --passphrase-file or ${PASSPHRASE_ENV}`, cause: failure });
 }
 
 async function readText(file: string, cwd: string): Promise<string> {

@@ -105,13 +105,28 @@ function chainFindings(graph: ChainGraph, opts: LintOptions): Finding[] {
   return out;
 }
 
+/** Which input certificate a private key belongs to: the leaf first, else the first other match. */
+export interface KeyMatch {
+  file: string;
+  matchesLeaf: boolean;
+  /** The certificate (`file#n`) the key belongs to, or null when none in the input. */
+  certificate: string | null;
+  subject: string | null;
+}
+
+/** Matches the --key against the leaf, then the other certificates. */
+export function matchKey(graph: ChainGraph, key: { key: KeyObject; file: string }): KeyMatch {
+  const leaf = graph.certs[graph.leaf]!;
+  const owner = safeCheck(leaf, key.key) ? leaf : graph.certs.find((c) => c !== leaf && safeCheck(c, key.key));
+  return { file: key.file, matchesLeaf: owner === leaf, certificate: owner?.source ?? null, subject: owner?.subject ?? null };
+}
+
 function keyFindings(graph: ChainGraph, opts: LintOptions): Finding[] {
   if (!opts.key) return [];
-  const leaf = graph.certs[graph.leaf]!;
-  if (safeCheck(leaf, opts.key.key)) return [];
-  const other = graph.certs.find((c) => c !== leaf && safeCheck(c, opts.key!.key));
-  const also = other ? `; it is the key of ${other.source} (${other.subject})` : '';
-  return [finding('KEY_MISMATCH', leaf, `${opts.key.file} is not the key of this certificate${also}`)];
+  const match = matchKey(graph, opts.key);
+  if (match.matchesLeaf) return [];
+  const also = match.certificate ? `; it is the key of ${match.certificate} (${match.subject})` : '';
+  return [finding('KEY_MISMATCH', graph.certs[graph.leaf]!, `${opts.key.file} is not the key of this certificate${also}`)];
 }
 
 function safeCheck(cert: CertificateInfo, key: KeyObject): boolean {

@@ -20,6 +20,7 @@ export function inspectText(report: InspectReport, c: ChalkInstance): string {
     ...report.graph.certs.map((cert, i) => certificateText(cert, i, report, c)),
     chainText(report, c),
     verificationText(report, c),
+    keyMatchText(report, c),
     findingsText(report.findings, c),
   ];
   return sections.filter(Boolean).join('\n\n');
@@ -117,6 +118,19 @@ function verificationText(report: InspectReport, c: ChalkInstance): string {
     ? c.green(`OK: trusted path ${path}`)
     : c.red(`FAILED at ${v.failure?.code} (${v.failure?.certificate ?? 'input'}): ${v.failure?.message ?? ''}`);
   return [...wrap(head, '  '), ...wrap(`  ${verdict}`, '    ')].join('\n');
+}
+
+/** The --key answer, positive too: silence would not confirm a match. */
+function keyMatchText(report: InspectReport, c: ChalkInstance): string {
+  const k = report.key;
+  if (!k) return '';
+  const leaf = report.graph.certs[report.graph.leaf]!;
+  const text = k.matchesLeaf
+    ? c.green(`${k.file} matches the leaf (${leaf.subject})`)
+    : k.certificate
+      ? c.red(`${k.file} does not match the leaf; it matches ${k.certificate} (${k.subject})`)
+      : c.red(`${k.file} matches no certificate in the input`);
+  return wrap(`${c.bold('Key')}: ${text}`, '  ').join('\n');
 }
 
 function findingsText(findings: Finding[], c: ChalkInstance): string {

@@ -45,6 +45,7 @@ export function inspectJson(report: InspectReport): object {
       },
     },
     findings,
+    key: report.key,
     summary: { errors: count('error'), warnings: count('warning'), infos: count('info'), ok: count('error') === 0 },
   };
 }

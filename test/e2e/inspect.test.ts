@@ -48,7 +48,7 @@ describe('mtlsctl inspect on files', () => {
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.schemaVersion, 1);
     assert.equal(doc.command, 'inspect');
-    assert.deepEqual(Object.keys(doc).sort(), ['at', 'certificates', 'chain', 'command', 'findings', 'inputs', 'schemaVersion', 'summary', 'verification']);
+    assert.deepEqual(Object.keys(doc).sort(), ['at', 'certificates', 'chain', 'command', 'findings', 'inputs', 'key', 'schemaVersion', 'summary', 'verification']);
     assert.deepEqual(doc.inputs, [{ kind: 'file', name: 'chain.pem', certificates: 2 }]);
     const cert = doc.certificates[0];
     assert.deepEqual(Object.keys(cert).sort(), [
@@ -115,24 +115,38 @@ describe('mtlsctl inspect on files', () => {
   test('when --key matches the leaf then exit 0, and when it does not then KEY_MISMATCH and exit 1', async () => {
     const ok = await mtlsctl(['inspect', 'chain.pem', '--key', 'leaf.key'], { cwd: dir });
     assert.equal(ok.exitCode, 0, ok.stdout);
+    assert.match(ok.stdout, /\nKey: leaf\.key matches the leaf \(CN=/);
+    const okJson = await mtlsctl(['inspect', 'chain.pem', '--key', 'leaf.key', '--json'], { cwd: dir });
+    assert.deepEqual(JSON.parse(okJson.stdout).key, { file: 'leaf.key', matchesLeaf: true, certificate: 'chain.pem#1', subject: JSON.parse(okJson.stdout).certificates[0].subject });
     const bad = await mtlsctl(['inspect', 'chain.pem', '--key', 'inter.key'], { cwd: dir });
     assert.equal(bad.exitCode, 1);
+    assert.match(bad.stdout, /\nKey: inter\.key does not match the leaf; it matches chain\.pem#2/);
+    const badJson = await mtlsctl(['inspect', 'chain.pem', '--key', 'inter.key', '--json'], { cwd: dir });
+    assert.equal(JSON.parse(badJson.stdout).key.matchesLeaf, false);
+    assert.equal(JSON.parse(badJson.stdout).key.certificate, 'chain.pem#2');
+    const plain = await mtlsctl(['inspect', 'chain.pem', '--json'], { cwd: dir });
+    assert.equal(JSON.parse(plain.stdout).key, null);
     assert.match(bad.stdout, /error +KEY_MISMATCH +chain\.pem#1\n +inter\.key is not the key of this certificate; it is the key of\s+chain\.pem#2/);
   });
 
-  test('when --key is encrypted then it needs the password and a wrong one exits 3', async (t) => {
+  test('when --key is encrypted then it needs the passphrase (file or MTLSCTL_CA_PASSPHRASE) and a wrong one exits 3', async (t) => {
     const d = await tempDir(t);
     const enc = join(d, 'leaf-enc.key');
     assert.equal((await openssl(['pkey', '-in', leaf.key, '-aes256', '-passout', 'pass:k3y', '-out', enc])).exitCode, 0);
     const none = await mtlsctl(['inspect', 'chain.pem', '--key', enc], { cwd: dir });
     assert.equal(none.exitCode, 2);
-    assert.match(none.stderr, /is an encrypted key and no password was given \[PASSPHRASE_REQUIRED\]\nhint: pass --password-file/);
+    assert.match(none.stderr, /is an encrypted key and no passphrase was given \[PASSPHRASE_REQUIRED\]\nhint: pass --passphrase-file FILE or set MTLSCTL_CA_PASSPHRASE\n/);
     await writeFile(join(d, 'right'), 'k3y\n');
     await writeFile(join(d, 'wrong'), 'nope\n');
-    assert.equal((await mtlsctl(['inspect', 'chain.pem', '--key', enc, '--password-file', join(d, 'right')], { cwd: dir })).exitCode, 0);
-    const wrong = await mtlsctl(['inspect', 'chain.pem', '--key', enc, '--password-file', join(d, 'wrong')], { cwd: dir });
+    const byFile = await mtlsctl(['inspect', 'chain.pem', '--key', enc, '--passphrase-file', join(d, 'right')], { cwd: dir });
+    assert.equal(byFile.exitCode, 0, byFile.stderr);
+    assert.match(byFile.stdout, /matches the leaf/);
+    const byEnv = await mtlsctl(['inspect', 'chain.pem', '--key', enc], { cwd: dir, env: { MTLSCTL_CA_PASSPHRASE: 'k3y' } });
+    assert.equal(byEnv.exitCode, 0, byEnv.stderr);
+    assert.equal((await mtlsctl(['inspect', 'chain.pem', '--key', enc, '--password-file', join(d, 'right')], { cwd: dir })).exitCode, 0, 'the PKCS#12 password is tried too');
+    const wrong = await mtlsctl(['inspect', 'chain.pem', '--key', enc, '--passphrase-file', join(d, 'wrong')], { cwd: dir });
     assert.equal(wrong.exitCode, 3);
-    assert.match(wrong.stderr, /^error: the password does not open .*leaf-enc\.key \[PASSPHRASE_WRONG\]\nhint: check --password-file/);
+    assert.match(wrong.stderr, /^error: the passphrase does not open .*leaf-enc\.key \[PASSPHRASE_WRONG\]\nhint: check --passphrase-file or MTLSCTL_CA_PASSPHRASE\n/);
   });
 
   test('when --at is past the leaf expiry then CERT_EXPIRED and exit 1', async () => {

@@ -6,6 +6,7 @@ import { durationOption } from '../../time/duration.js';
 import { Reporter } from '../../output/reporter.js';
 import type { Io } from '../io.js';
 import type { Invocation } from '../program.js';
+import { resolvePassphrase } from '../../ca/passphrase.js';
 import { inspect } from '../../inspect/inspect.js';
 import { P12_PASSWORD_ENV } from '../../inspect/pkcs12.js';
 import { inspectJson } from '../../inspect/render-json.js';
@@ -22,6 +23,7 @@ interface InspectOptions {
   cert?: string;
   servername?: string;
   passwordFile?: string;
+  passphraseFile?: string;
   warnWithin: string;
   maxValidity: string;
   timeout: string;
@@ -43,6 +45,7 @@ export async function inspectCommand(raw: Record<string, unknown>, inv: Invocati
     clientCertFile: opts.cert,
     clientKeyFile: opts.cert ? opts.key : undefined,
     password: await readPassword(opts.passwordFile, io),
+    keyPassphrase: await resolvePassphrase(opts.passphraseFile && resolve(io.cwd, opts.passphraseFile), io.env),
     servername: opts.servername,
     checks: { at: atOption(opts.at, io.now()), purpose: opts.purpose, name: opts.name, ip: opts.ip, uri: opts.uri },
     warnWithinMs: durationOption('--warn-within', opts.warnWithin),
