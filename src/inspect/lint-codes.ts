@@ -19,8 +19,8 @@ export interface LintCode {
 export const LINT_CODES = {
   CERT_EXPIRED: { severity: 'error', title: 'certificate has expired', fix: 'issue a new certificate (mtlsctl issue renews it) and deploy it' },
   CERT_NOT_YET_VALID: { severity: 'error', title: 'certificate is not valid yet', fix: 'check the clock of the issuing machine; reissue without a future notBefore' },
-  CERT_EXPIRING_SOON: { severity: 'warning', title: 'certificate expires within --warn-within', fix: 'renew it before it expires (mtlsctl issue renews due certificates)' },
-  VALIDITY_TOO_LONG: { severity: 'warning', title: 'leaf validity is longer than --max-validity', fix: 'issue leaves with a shorter lifetime and renew them automatically' },
+  CERT_EXPIRING_SOON: { severity: 'warning', title: 'certificate expires within --warn-within (at most its last third of life)', fix: 'renew it before it expires (mtlsctl issue renews due certificates)' },
+  VALIDITY_TOO_LONG: { severity: 'warning', title: 'leaf validity is longer than --max-validity (plus 1 hour of backdating slack)', fix: 'issue leaves with a shorter lifetime and renew them automatically' },
   CHAIN_OUT_OF_ORDER: { severity: 'warning', title: 'chain is not in leaf-to-root order', fix: 'order the file leaf first, then each issuer in turn' },
   CHAIN_MISSING_INTERMEDIATE: { severity: 'error', title: 'an intermediate certificate is missing', fix: 'append the intermediate CA certificate after the leaf (chain.pem)' },
   CHAIN_ISSUER_NOT_IN_INPUT: { severity: 'info', title: 'the issuer of the last certificate is not in the input', fix: 'pass --ca with the trust bundle to verify the whole path' },

@@ -23,6 +23,21 @@ export interface LintOptions {
 const WEAK_HASH = /sha1|md5|md2/i;
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
+/**
+ * Issuers backdate notBefore a few minutes against clock skew; that much is
+ * not counted against --max-validity.
+ */
+export const BACKDATE_SLACK_MS = 3_600_000;
+
+/**
+ * How long before expiry CERT_EXPIRING_SOON fires: --warn-within, but at most
+ * the last third of the lifetime, so a fresh short-lived certificate (30
+ * days, renewed automatically) is not flagged the moment it is issued.
+ */
+export function expiryWarningMs(lifetimeMs: number, warnWithinMs: number): number {
+  return Math.min(warnWithinMs, lifetimeMs / 3);
+}
+
 /** All findings for the input: path steps first, then per certificate, sorted by severity. */
 export function lintInput(graph: ChainGraph, path: PathResult, opts: LintOptions): Finding[] {
   const unique = graph.certs.filter((_, i) => !graph.duplicateOf.has(i));
@@ -46,7 +61,8 @@ export function lintInput(graph: ChainGraph, path: PathResult, opts: LintOptions
 export function certificateFindings(cert: CertificateInfo, opts: LintOptions): Finding[] {
   const out = validity(cert, opts.at);
   const left = cert.notAfter.getTime() - opts.at.getTime();
-  if (out.length === 0 && left < opts.warnWithinMs) {
+  const lifetime = cert.notAfter.getTime() - cert.notBefore.getTime();
+  if (out.length === 0 && left < expiryWarningMs(lifetime, opts.warnWithinMs)) {
     out.push(finding('CERT_EXPIRING_SOON', cert, `expires ${relativeTime(cert.notAfter, opts.at)} (${cert.notAfter.toISOString()})`));
   }
   const { algorithm, bits } = cert.publicKey;
@@ -61,8 +77,7 @@ export function certificateFindings(cert: CertificateInfo, opts: LintOptions): F
   if (!isCa(cert) && names === 0) out.push(finding('SAN_MISSING', cert, `no subjectAltName; the name is only in the subject (${cert.subject})`));
   if (cert.serialNegative) out.push(finding('SERIAL_NEGATIVE', cert, `serial 0x${cert.serial} has its top bit set`));
   if (cert.serialOctets > 20) out.push(finding('SERIAL_TOO_LONG', cert, `serial is ${cert.serialOctets} octets long`));
-  const lifetime = cert.notAfter.getTime() - cert.notBefore.getTime();
-  if (!isCa(cert) && lifetime > opts.maxValidityMs) {
+  if (!isCa(cert) && lifetime > opts.maxValidityMs + BACKDATE_SLACK_MS) {
     out.push(finding('VALIDITY_TOO_LONG', cert, `valid for ${Math.round(lifetime / 86_400_000)} days; the limit is ${Math.round(opts.maxValidityMs / 86_400_000)}`));
   }
   return out;

@@ -20,7 +20,7 @@ export function registerInspect(program: Command, action: ActionFactory): void {
     .option('--servername <name>', 'SNI name to send to HOST:PORT')
     .option('--password-file <file>', 'password of a PKCS#12 file (or set MTLSCTL_P12_PASSWORD)')
     .option('--passphrase-file <file>', 'passphrase of an encrypted --key (or set MTLSCTL_CA_PASSPHRASE)')
-    .option('--warn-within <duration>', 'warn about certificates that expire within this time', '30d')
+    .option('--warn-within <duration>', 'warn about certificates that expire within this time (at most their last third of life)', '30d')
     .option('--max-validity <duration>', 'longest acceptable leaf lifetime', '398d')
     .option('--timeout <duration>', 'connect and handshake timeout for HOST:PORT', '10s')
     .addHelpText('after', examplesHelp([

@@ -54,7 +54,7 @@ describe('inspect lint codes on chains built with openssl', () => {
       const future = await pki.issue('future', inter, { startDate: '20990101000000Z', endDate: '20991231000000Z' });
       return codesOf([await pki.bundle('future.pem', [future, inter])]);
     }],
-    ['CERT_EXPIRING_SOON', async () => codesOf([(await pki.issue('soon', inter, { days: 10 })).crt])],
+    ['CERT_EXPIRING_SOON', async () => codesOf([(await pki.issue('soon', inter, { days: 10 })).crt], { checks: { at: new Date(Date.now() + 8 * DAY) } })],
     ['VALIDITY_TOO_LONG', async () => codesOf([(await pki.issue('long', inter, { days: 825 })).crt])],
     ['CHAIN_OUT_OF_ORDER', async () => codesOf([await pki.bundle('reversed.pem', [inter, leaf])])],
     ['CHAIN_MISSING_INTERMEDIATE', async () => codesOf([await pki.bundle('gap.pem', [leaf, root])])],
