@@ -65,12 +65,14 @@ export function extKeyUsagesFor(usage: Usage): string[] {
 /** The leaf's template: CA:FALSE, digitalSignature, EKU from usage, SANs, key ids. */
 export function leafTemplate(req: LeafRequest, issuer: Issuer): CertificateTemplate {
   const usages: KeyUsageName[] = req.rsa ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
-  const notAfter = Math.min(req.issuedAt.getTime() + req.ttl, issuer.notAfter.getTime());
+  const notBefore = req.issuedAt.getTime() - LEAF_BACKDATE_MS;
+  // ttl counts from notBefore: a verifier measures the whole validity period, backdate included.
+  const notAfter = Math.min(notBefore + req.ttl, issuer.notAfter.getTime());
   return {
     serial: randomSerial(),
     issuer: issuer.subject,
     subject: encodeName({ commonName: req.commonName }),
-    notBefore: new Date(req.issuedAt.getTime() - LEAF_BACKDATE_MS),
+    notBefore: new Date(notBefore),
     notAfter: new Date(notAfter),
     subjectPublicKeyInfo: req.subjectPublicKeyInfo,
     extensions: [

@@ -3,7 +3,7 @@ import { usageError } from '../errors.js';
 import type { Manifest, ServiceSpec } from '../manifest/types.js';
 import { authorityKeyIdentifier, extKeyUsage, subjectAltName } from '../pki/extensions.js';
 import { OID } from '../pki/oids.js';
-import { extKeyUsagesFor } from './leaf.js';
+import { extKeyUsagesFor, LEAF_BACKDATE_MS } from './leaf.js';
 import { caKeyIdentifier, type CaView } from './ca-view.js';
 import { assertPermitted } from './constraints.js';
 import { readCurrentFiles, type CurrentFiles } from './current.js';
@@ -114,7 +114,8 @@ function decide(
   const renewAt = cert.parts.notAfter.getTime() - spec.renewBefore;
   if (renewAt > now.getTime()) return { ...base, current, action: 'unchanged', reason: 'up to date' };
   const expired = cert.parts.notAfter.getTime() <= now.getTime();
-  const longer = Math.min(now.getTime() + spec.ttl, caNotAfter.getTime()) > cert.parts.notAfter.getTime();
+  // A new leaf would end at notBefore + ttl, notBefore being backdated (leafTemplate).
+  const longer = Math.min(now.getTime() - LEAF_BACKDATE_MS + spec.ttl, caNotAfter.getTime()) > cert.parts.notAfter.getTime();
   if (!longer) {
     return { ...base, current, action: 'unchanged', reason: `due for renewal, but a new certificate cannot outlive the issuing CA (${caNotAfter.toISOString().slice(0, 10)}): renew the CA` };
   }
