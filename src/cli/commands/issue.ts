@@ -5,6 +5,7 @@ import { runIssue } from '../../issue/run.js';
 import { issueJson, issueTable, issueWarnings } from '../../output/issue-report.js';
 import { startProgress } from '../../output/progress.js';
 import { Reporter } from '../../output/reporter.js';
+import { usageError } from '../../errors.js';
 import type { Io } from '../io.js';
 import type { Invocation } from '../program.js';
 
@@ -33,7 +34,7 @@ export async function issueCommand(raw: Record<string, unknown>, _inv: Invocatio
     now: io.now(),
     env: io.env,
     force: opts.force,
-    only: opts.only?.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    only: onlyNames(opts.only),
     dryRun: opts.dryRun,
     passphrase: () => resolvePassphrase(opts.passphraseFile, io.env),
     lockTimeoutMs,
@@ -44,4 +45,17 @@ export async function issueCommand(raw: Record<string, unknown>, _inv: Invocatio
   if (out.json) out.document('issue', issueJson(result, manifest));
   else out.result(issueTable(result, manifest, io.cwd, out.out, Boolean(opts.verbose)));
   return 0;
+}
+
+/**
+ * The names of --only. An empty list would select every service, the
+ * opposite of what `--only "$NAMES"` with an unset variable meant.
+ */
+function onlyNames(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (names.length === 0) {
+    throw usageError('USAGE_INVALID_VALUE', `--only ${JSON.stringify(text)} names no service`, 'name one or more services, comma-separated (--only api,web), or leave --only out to issue all');
+  }
+  return names;
 }
