@@ -15,11 +15,21 @@ Exit codes:
 
 /** The error code table for the top-level help. */
 export function errorCodesHelp(): string {
-  const rows = ERROR_CODES.map(([code, exit, meaning]) => `  ${code.padEnd(20)} ${String(exit).padEnd(4)} ${meaning}`);
+  const width = Math.max(...ERROR_CODES.map(([code]) => code.length));
+  const rows = ERROR_CODES.map(([code, exit, meaning]) => `  ${code.padEnd(width)}  ${String(exit).padEnd(4)} ${meaning}`);
   return `\nError codes (printed in brackets after an error):\n${rows.join('\n')}`;
 }
 
 /** An "Examples:" block from command lines. */
 export function examplesHelp(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+/**
+ * Rewrites a commander parse error in the house form: one line ending in
+ * [USAGE], then a hint naming the help of the command that was run.
+ */
+export function usageErrorText(message: string, commandPath: string): string {
+  const text = message.trim().replace(/^error: /, '').replace(/\.$/, '');
+  return `error: ${text} [USAGE]\nhint: see ${commandPath} --help for its options and examples\n`;
 }

@@ -24,7 +24,7 @@ function report(error: unknown, io: Io, debug: boolean): number {
     return quiet.includes(e.code) ? EXIT.ok : EXIT.usage; // commander printed it already
   }
   if (e?.name === 'ExitPromptError' || e?.name === 'AbortPromptError') {
-    io.stderr.write('aborted\n');
+    io.stderr.write('error: aborted [ABORTED]\n');
     return EXIT.aborted;
   }
   if (error instanceof MtlsError) {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Io } from './io.js';
-import { EXIT_CODES_HELP, errorCodesHelp, examplesHelp } from './help.js';
+import { EXIT_CODES_HELP, errorCodesHelp, examplesHelp, usageErrorText } from './help.js';
 import { registerInit } from './commands/init-options.js';
 import { registerManifest } from './commands/manifest-options.js';
 import { registerIssue } from './commands/issue-options.js';
@@ -44,12 +44,7 @@ export function buildProgram(io: Io, state: RunState): Command {
     .option('--color', 'force colour on')
     .option('--no-color', 'never use colour (NO_COLOR is honoured too)')
     .option('--debug', 'print stack traces of errors (also MTLSCTL_DEBUG=1)')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-    })
     .addHelpText('after', examplesHelp([
       'mtlsctl init',
       'mtlsctl manifest new && mtlsctl issue',
@@ -73,7 +68,18 @@ export function buildProgram(io: Io, state: RunState): Command {
   registerIssue(program, action);
   registerInspect(program, action);
   registerProbe(program, action);
+  configureOutputs(program, io, 'mtlsctl');
   return program;
+}
+
+/** Routes help and parse errors of every command through `io`, in the house error form. */
+function configureOutputs(cmd: Command, io: Io, path: string): void {
+  cmd.configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+    outputError: (s, write) => write(usageErrorText(s, path)),
+  });
+  for (const sub of cmd.commands) configureOutputs(sub, io, `${path} ${sub.name()}`);
 }
 
 /** Collects a repeatable option into an array. */

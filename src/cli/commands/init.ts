@@ -52,6 +52,7 @@ export async function initCommand(raw: Record<string, unknown>, inv: Invocation,
   }
   if (out.json) out.document('init', jsonOf(ca));
   else out.result(humanOf(ca, io.cwd, out));
+  out.info('next: mtlsctl manifest new (or manifest from-k8s), then mtlsctl issue');
   return 0;
 }
 
@@ -88,8 +89,6 @@ function humanOf(ca: CreatedCa, cwd: string, out: Reporter): string {
     line('trust domain', ca.meta.trustDomain),
     line('trust bundle', rel(ca.trustBundle)),
     line('keys', ca.meta.encrypted ? 'encrypted with the passphrase' : c.yellow('not encrypted')),
-    '',
-    'Next: mtlsctl manifest new, then mtlsctl issue',
   );
   return lines.join('\n');
 }
