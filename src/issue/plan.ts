@@ -5,7 +5,7 @@ import { authorityKeyIdentifier, extKeyUsage, subjectAltName } from '../pki/exte
 import { OID } from '../pki/oids.js';
 import { extKeyUsagesFor, LEAF_BACKDATE_MS } from './leaf.js';
 import { caKeyIdentifier, type CaView } from './ca-view.js';
-import { assertPermitted } from './constraints.js';
+import { assertPermitted, fitDefaultNames } from './constraints.js';
 import { readCurrentFiles, type CurrentFiles } from './current.js';
 import { servicePaths, SERVICE_FILES, type ServicePaths } from './files.js';
 import { decodeSans, describeSanChange } from './names.js';
@@ -25,10 +25,12 @@ export interface PlannedService {
   current?: { serial: string; notAfter: Date };
 }
 
-/** The plan for a run, with warnings for the person running it. */
+/** The plan for a run, with warnings and notes for the person running it. */
 export interface IssuePlan {
   services: PlannedService[];
   warnings: string[];
+  /** Information, not a problem: automatic names left out for the CA's constraints. */
+  notes: string[];
 }
 
 /** Options of planning. */
@@ -52,9 +54,11 @@ interface Expected {
  * @throws MtlsError USAGE (unknown --only name), SAN_NOT_PERMITTED.
  */
 export function planIssue(manifest: Manifest, ca: CaView, now: Date, options: PlanOptions = {}): IssuePlan {
-  const selected = selectServices(manifest.services, options.only);
+  const fitted = fitDefaultNames(selectServices(manifest.services, options.only), ca.meta.permitted, manifest.clusterDomain);
+  const selected = fitted.services;
   assertPermitted(selected, ca.meta.permitted, ca.dir);
   const warnings: string[] = [];
+  const notes = fitted.leftOut.length === 0 ? [] : [leftOutNote(fitted.leftOut, ca.meta.permitted.dns)];
   if (manifest.trustDomain !== ca.meta.trustDomain) {
     warnings.push(`the manifest's trust domain ${manifest.trustDomain} differs from the CA's ${ca.meta.trustDomain} (${ca.dir}/ca.json)`);
   }
@@ -74,7 +78,14 @@ export function planIssue(manifest: Manifest, ca: CaView, now: Date, options: Pl
     if (planned.action === 'unchanged' && planned.reason.startsWith('due')) warnings.push(`${spec.name}: ${planned.reason}`);
     return planned;
   });
-  return { services, warnings };
+  return { services, warnings, notes };
+}
+
+/** One line for the whole run: the first few names, then a count. */
+function leftOutNote(leftOut: string[], permitted: string[]): string {
+  const shown = leftOut.slice(0, 3).join(', ');
+  const more = leftOut.length > 3 ? ` and ${leftOut.length - 3} more` : '';
+  return `left out ${leftOut.length} automatic DNS name${leftOut.length === 1 ? '' : 's'} outside the CA's name constraints (${permitted.join(', ')}): ${shown}${more}`;
 }
 
 /**

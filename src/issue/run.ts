@@ -35,6 +35,8 @@ export interface IssueRunResult {
   /** Empty for a dry run. */
   outcomes: IssueOutcome[];
   warnings: string[];
+  /** Information for stderr, e.g. automatic names left out for the CA's constraints. */
+  notes: string[];
 }
 
 /**
@@ -46,7 +48,7 @@ export async function runIssue(manifest: Manifest, o: IssueRunOptions): Promise<
   const first = planIssue(manifest, view, o.now, { force: o.force, only: o.only });
   const hasWork = (plan: PlannedService[]) => plan.some((p) => p.action !== 'unchanged');
   if (o.dryRun || !hasWork(first.services)) {
-    return { dryRun: Boolean(o.dryRun), plan: first.services, outcomes: o.dryRun ? [] : first.services.map(unchangedOutcome), warnings: first.warnings };
+    return { dryRun: Boolean(o.dryRun), plan: first.services, outcomes: o.dryRun ? [] : first.services.map(unchangedOutcome), warnings: first.warnings, notes: first.notes };
   }
   const passwords = p12Passwords(first.services, manifest, o.env);
   const release = await acquireCaLock(manifest.caDir, { timeoutMs: o.lockTimeoutMs, onWait: o.onWait });
@@ -72,7 +74,7 @@ async function issueUnderLock(manifest: Manifest, o: IssueRunOptions, passwords:
       now: o.now, concurrency: o.concurrency, p12Passwords: passwords, onProgress: o.onProgress, buildP12,
       onIssued: (outcome) => written.push(outcome),
     });
-    return { dryRun: false, plan: plan.services, outcomes, warnings: [...plan.warnings, ...asciiWarnings(passwords)] };
+    return { dryRun: false, plan: plan.services, outcomes, warnings: [...plan.warnings, ...asciiWarnings(passwords)], notes: plan.notes };
   } finally {
     // Record what reached the disk even when a later service failed.
     appendRecords(manifest.caDir, recordsOf(written, plan.services, o.now));

@@ -63,6 +63,7 @@ function resolveService(s: RawService, ctx: Context, line: number): ServiceSpec 
     namespace,
     serviceAccount,
     dns: unique([...defaultDnsNames(s.name, namespace, ctx.clusterDomain), ...(s.dns ?? [])]),
+    dnsListed: unique(s.dns ?? []),
     ip: unique((s.ip ?? []).map(canonicalIp)),
     uri: unique([spiffeId(ctx.trustDomain, namespace, serviceAccount), ...(s.uri ?? [])]),
     usage: s.usage ?? d.usage ?? MANIFEST_DEFAULTS.usage,

@@ -15,6 +15,8 @@ export interface ServiceSpec {
   serviceAccount: string;
   /** Every DNS SAN, defaults first (name, name.ns, name.ns.svc, name.ns.svc.<clusterDomain>), then extras. */
   dns: string[];
+  /** The names listed under `dns:` in the manifest (a subset of dns); issue never drops these. */
+  dnsListed?: string[];
   /** IP SANs; IPv6 in the RFC 5952 short form (see canonicalIp in rules.ts). */
   ip: string[];
   /** Every URI SAN: the SPIFFE ID first, then extras. */

@@ -41,6 +41,7 @@ export async function issueCommand(raw: Record<string, unknown>, _inv: Invocatio
     onWait: (owner) => out.info(`waiting for the CA lock held by ${owner ? `pid ${owner.pid}` : 'another run'}...`),
     onProgress: progress?.update,
   }).finally(() => progress?.stop());
+  for (const note of result.notes) out.info(`note: ${note}`);
   for (const w of issueWarnings(result)) out.warn(w);
   if (out.json) out.document('issue', issueJson(result, manifest));
   else out.result(issueTable(result, manifest, io.cwd, out.out, Boolean(opts.verbose)));

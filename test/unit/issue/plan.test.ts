@@ -136,4 +136,34 @@ describe('planIssue', () => {
       return true;
     });
   });
+  test('when the CA has DNS constraints then automatic names outside them are left out with one note', async (t) => {
+    const dir = await tempDir(t);
+    await makeCaDir(dir, { permitDns: ['.svc.cluster.local'], permitUri: ['spiffe://cluster.local'] });
+    const manifest = manifestOf(dir, [serviceSpec('api', { dnsListed: [] }), serviceSpec('web', { dnsListed: [] })]);
+    const plan = planIssue(manifest, await loadCaView(manifest.caDir), new Date());
+    assert.deepEqual(plan.services.map((p) => p.spec.dns), [['api.default.svc.cluster.local'], ['web.default.svc.cluster.local']]);
+    assert.deepEqual(plan.notes, [
+      "left out 6 automatic DNS names outside the CA's name constraints (.svc.cluster.local): api: api, api: api.default, api: api.default.svc and 3 more",
+    ]);
+  });
+
+  test('when a name outside the constraints is listed under dns then planning still refuses it', async (t) => {
+    const dir = await tempDir(t);
+    await makeCaDir(dir, { permitDns: ['.svc.cluster.local'] });
+    const api = serviceSpec('api', { dnsListed: ['api.default'] });
+    const manifest = manifestOf(dir, [api]);
+    const ca = await loadCaView(manifest.caDir);
+    assert.throws(() => planIssue(manifest, ca, new Date()), (e: MtlsError) => {
+      assert.equal(e.code, 'SAN_NOT_PERMITTED');
+      assert.equal(e.message, `the CA in ${manifest.caDir} may not certify api: DNS name api.default is outside .svc.cluster.local`);
+      return true;
+    });
+  });
+
+  test('when the CA has no DNS constraints then every automatic name stays and there is no note', async (t) => {
+    const { manifest, ca } = await issued(t);
+    const plan = planIssue(manifest, ca, new Date());
+    assert.equal(plan.services[0]!.spec.dns.length, 4);
+    assert.deepEqual(plan.notes, []);
+  });
 });
