@@ -1,14 +1,15 @@
 /** Decides, per service, whether to issue, renew, reissue or leave it alone. */
-import { usageError } from '../errors.js';
+import { EXIT, MtlsError, usageError } from '../errors.js';
 import type { Manifest, ServiceSpec } from '../manifest/types.js';
 import { authorityKeyIdentifier, extKeyUsage, subjectAltName } from '../pki/extensions.js';
 import { OID } from '../pki/oids.js';
-import { extKeyUsagesFor, LEAF_BACKDATE_MS } from './leaf.js';
+import { extKeyUsagesFor, leafBackdate } from './leaf.js';
 import { caKeyIdentifier, type CaView } from './ca-view.js';
 import { assertPermitted, fitDefaultNames } from './constraints.js';
 import { readCurrentFiles, type CurrentFiles } from './current.js';
 import { servicePaths, SERVICE_FILES, type ServicePaths } from './files.js';
 import { decodeSans, describeSanChange } from './names.js';
+import { readRecords } from './record.js';
 import { formatDuration } from '../time/duration.js';
 import type { CertificateParts } from '../pki/der-reader.js';
 
@@ -38,6 +39,12 @@ export interface PlanOptions {
   force?: boolean;
   /** Only these services (names); all when absent or empty. */
   only?: string[];
+  /**
+   * Skip the check that files to be replaced were issued from this CA
+   * directory. For the plan made without the lock: another run may be midway
+   * through writing, so only the plan under the lock can judge ownership.
+   */
+  skipOwnership?: boolean;
 }
 
 /** What every leaf of this CA must carry, precomputed once per run. */
@@ -51,7 +58,7 @@ interface Expected {
 /**
  * Plans a run: reads each selected service's files and compares them with the
  * manifest and the issuing CA.
- * @throws MtlsError USAGE (unknown --only name), SAN_NOT_PERMITTED.
+ * @throws MtlsError USAGE (unknown --only name), SAN_NOT_PERMITTED, REFUSE_OVERWRITE (files this CA directory did not issue).
  */
 export function planIssue(manifest: Manifest, ca: CaView, now: Date, options: PlanOptions = {}): IssuePlan {
   const fitted = fitDefaultNames(selectServices(manifest.services, options.only), ca.meta.permitted, manifest.clusterDomain);
@@ -78,7 +85,35 @@ export function planIssue(manifest: Manifest, ca: CaView, now: Date, options: Pl
     if (planned.action === 'unchanged' && planned.reason.startsWith('due')) warnings.push(`${spec.name}: ${planned.reason}`);
     return planned;
   });
+  if (!options.force && !options.skipOwnership) refuseForeignFiles(services, ca.dir);
   return { services, warnings, notes };
+}
+
+/**
+ * Refuses to replace a certificate this CA directory never issued (its serial
+ * is not in issued.jsonl): it was put there by hand or by another tool, and
+ * its key may be the only copy. Unreadable files are ours to repair.
+ * @throws MtlsError REFUSE_OVERWRITE naming each service and its files.
+ */
+function refuseForeignFiles(services: PlannedService[], caDir: string): void {
+  const replacing = services.filter((p) => p.action !== 'unchanged' && p.current !== undefined);
+  if (replacing.length === 0) return;
+  const ours = new Set(readRecords(caDir).map((r) => r.serial));
+  const foreign = replacing.filter((p) => !ours.has(p.current!.serial));
+  if (foreign.length === 0) return;
+  const lines = foreign.map((p) => `${p.spec.name}: ${p.paths.cert} (serial ${p.current!.serial}) and ${p.paths.key}`);
+  const first = foreign[0]!;
+  throw new MtlsError(
+    'REFUSE_OVERWRITE',
+    EXIT.localState,
+    foreign.length === 1
+      ? `${first.spec.name}: ${first.paths.cert} and ${first.paths.key} were not issued from ${caDir}; nothing was written`
+      : `${foreign.length} services hold certificates not issued from ${caDir}; nothing was written`,
+    {
+      hint: `keep a copy if you need them, then replace them with: mtlsctl issue --force --only ${foreign.map((p) => p.spec.name).join(',')}`,
+      details: foreign.length === 1 ? [] : lines,
+    },
+  );
 }
 
 /** One line for the whole run: the first few names, then a count. */
@@ -126,7 +161,7 @@ function decide(
   if (renewAt > now.getTime()) return { ...base, current, action: 'unchanged', reason: 'up to date' };
   const expired = cert.parts.notAfter.getTime() <= now.getTime();
   // A new leaf would end at notBefore + ttl, notBefore being backdated (leafTemplate).
-  const longer = Math.min(now.getTime() - LEAF_BACKDATE_MS + spec.ttl, caNotAfter.getTime()) > cert.parts.notAfter.getTime();
+  const longer = Math.min(now.getTime() - leafBackdate(spec.ttl) + spec.ttl, caNotAfter.getTime()) > cert.parts.notAfter.getTime();
   if (!longer) {
     return { ...base, current, action: 'unchanged', reason: `due for renewal, but a new certificate cannot outlive the issuing CA (${caNotAfter.toISOString().slice(0, 10)}): renew the CA` };
   }

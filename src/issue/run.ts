@@ -41,11 +41,11 @@ export interface IssueRunResult {
 
 /**
  * Runs issue for a manifest.
- * @throws MtlsError CA_NOT_FOUND, CA_INVALID, CA_EXPIRED, SAN_NOT_PERMITTED, LOCKED, P12_PASSWORD_REQUIRED, WRITE_FAILED, USAGE_INVALID_VALUE.
+ * @throws MtlsError CA_NOT_FOUND, CA_INVALID, CA_EXPIRED, SAN_NOT_PERMITTED, REFUSE_OVERWRITE, LOCKED, P12_PASSWORD_REQUIRED, WRITE_FAILED, USAGE_INVALID_VALUE.
  */
 export async function runIssue(manifest: Manifest, o: IssueRunOptions): Promise<IssueRunResult> {
   const view = await loadCaView(manifest.caDir);
-  const first = planIssue(manifest, view, o.now, { force: o.force, only: o.only });
+  const first = planIssue(manifest, view, o.now, { force: o.force, only: o.only, skipOwnership: !o.dryRun });
   const hasWork = (plan: PlannedService[]) => plan.some((p) => p.action !== 'unchanged');
   if (o.dryRun || !hasWork(first.services)) {
     return { dryRun: Boolean(o.dryRun), plan: first.services, outcomes: o.dryRun ? [] : first.services.map(unchangedOutcome), warnings: first.warnings, notes: first.notes };

@@ -28,3 +28,12 @@ describe('leafTemplate validity', () => {
     assert.equal(leafTemplate(request(now, 398 * DAY), issuer(caEnd)).notAfter.getTime(), caEnd.getTime());
   });
 });
+
+describe('leafTemplate backdate', () => {
+  test('when ttl is shorter than ten backdates then the backdate is a tenth of it and the leaf is valid now', () => {
+    const now = new Date('2026-12-03T12:00:00Z');
+    const t = leafTemplate(request(now, 10_000), issuer(new Date('2030-01-01T00:00:00Z')));
+    assert.equal(t.notBefore.getTime(), now.getTime() - 1000);
+    assert.equal(t.notAfter.getTime(), now.getTime() + 9000);
+  });
+});

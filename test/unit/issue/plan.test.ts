@@ -90,10 +90,28 @@ describe('planIssue', () => {
 
   test('when the CA was replaced then every service is reissued as issued by another CA', async (t) => {
     const { dir, manifest } = await issued(t);
+    // As init --force does: new CA files, the record kept.
+    const record = await readFile(join(dir, 'pki/issued.jsonl'));
     await rm(join(dir, 'pki'), { recursive: true });
     await makeCaDir(dir);
+    await writeFile(join(dir, 'pki/issued.jsonl'), record);
     const plan = actions(manifest, await loadCaView(manifest.caDir));
     assert.equal(plan.frontend, 'reissue: issued by another CA than the current issuing CA');
+  });
+
+  test('when a service folder holds a certificate this CA directory never issued then planning refuses to replace it', async (t) => {
+    const { dir, manifest } = await issued(t);
+    await rm(join(dir, 'pki'), { recursive: true });
+    await makeCaDir(dir);
+    const ca = await loadCaView(manifest.caDir);
+    assert.throws(() => planIssue(manifest, ca, new Date(), { only: ['frontend'] }), (e: MtlsError) => {
+      assert.equal(e.code, 'REFUSE_OVERWRITE');
+      assert.equal(e.exitCode, 4);
+      assert.match(e.message, /^frontend: .*out\/frontend\/cert\.pem and .*out\/frontend\/key\.pem were not issued from .*pki; nothing was written$/);
+      assert.equal(e.hint, 'keep a copy if you need them, then replace them with: mtlsctl issue --force --only frontend');
+      return true;
+    });
+    assert.equal(actions(manifest, ca, new Date(), { force: true, only: ['frontend'] }).frontend, 'reissue: issued by another CA than the current issuing CA');
   });
 
   test('when --force is given then unchanged services are reissued and --only narrows the plan', async (t) => {
