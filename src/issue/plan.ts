@@ -1,5 +1,6 @@
 /** Decides, per service, whether to issue, renew, reissue or leave it alone. */
-import { EXIT, MtlsError, usageError } from '../errors.js';
+import { join } from 'node:path';
+import { EXIT, MtlsError, inputError, usageError } from '../errors.js';
 import type { Manifest, ServiceSpec } from '../manifest/types.js';
 import { authorityKeyIdentifier, extKeyUsage, subjectAltName } from '../pki/extensions.js';
 import { OID } from '../pki/oids.js';
@@ -10,6 +11,7 @@ import { readCurrentFiles, type CurrentFiles } from './current.js';
 import { servicePaths, SERVICE_FILES, type ServicePaths } from './files.js';
 import { decodeSans, describeSanChange } from './names.js';
 import { readRecords } from './record.js';
+import { withCaTrustDomain } from '../manifest/resolve.js';
 import { formatDuration } from '../time/duration.js';
 import type { CertificateParts } from '../pki/der-reader.js';
 
@@ -60,15 +62,15 @@ interface Expected {
  * manifest and the issuing CA.
  * @throws MtlsError USAGE (unknown --only name), SAN_NOT_PERMITTED, REFUSE_OVERWRITE (files this CA directory did not issue).
  */
-export function planIssue(manifest: Manifest, ca: CaView, now: Date, options: PlanOptions = {}): IssuePlan {
+export function planIssue(given: Manifest, ca: CaView, now: Date, options: PlanOptions = {}): IssuePlan {
+  // loadManifest already did this when it could read ca.json; planning has the CA for certain.
+  const manifest = withCaTrustDomain(given, ca.meta.trustDomain);
   const fitted = fitDefaultNames(selectServices(manifest.services, options.only), ca.meta.permitted, manifest.clusterDomain);
   const selected = fitted.services;
   assertPermitted(selected, ca.meta.permitted, ca.dir);
   const warnings: string[] = [];
   const notes = fitted.leftOut.length === 0 ? [] : [leftOutNote(fitted.leftOut, ca.meta.permitted.dns)];
-  if (manifest.trustDomain !== ca.meta.trustDomain) {
-    warnings.push(`the manifest's trust domain ${manifest.trustDomain} differs from the CA's ${ca.meta.trustDomain} (${ca.dir}/ca.json)`);
-  }
+  assertTrustDomain(manifest, ca);
   const expected: Expected = {
     issuer: ca.cert.parts.subject,
     aki: authorityKeyIdentifier(caKeyIdentifier(ca)).value,
@@ -113,6 +115,20 @@ function refuseForeignFiles(services: PlannedService[], caDir: string): void {
       hint: `keep a copy if you need them, then replace them with: mtlsctl issue --force --only ${foreign.map((p) => p.spec.name).join(',')}`,
       details: foreign.length === 1 ? [] : lines,
     },
+  );
+}
+
+/**
+ * An explicit manifest trustDomain must be the CA's: peers that check SPIFFE
+ * IDs trust one domain per CA, and URI constraints name it.
+ * @throws MtlsError TRUST_DOMAIN_MISMATCH.
+ */
+function assertTrustDomain(manifest: Manifest, ca: CaView): void {
+  if (manifest.trustDomain === ca.meta.trustDomain) return;
+  throw inputError(
+    'TRUST_DOMAIN_MISMATCH',
+    `trustDomain ${manifest.trustDomain} in ${manifest.file} differs from the CA's ${ca.meta.trustDomain} (${join(ca.dir, 'ca.json')}); nothing was written`,
+    `remove trustDomain from the manifest to use the CA's, or set trustDomain: ${ca.meta.trustDomain}`,
   );
 }
 

@@ -34,7 +34,8 @@ export interface DraftService {
 /** The generated manifest as data, its YAML text and what was found. */
 export interface FromK8sResult {
   manifest: {
-    trustDomain: string;
+    /** Only when --trust-domain was given: otherwise the manifest takes its CA's. */
+    trustDomain?: string;
     clusterDomain: string;
     caDir: string;
     outDir: string;
@@ -76,7 +77,7 @@ export async function manifestFromK8s(files: string[], options: FromK8sOptions):
   warnings.push(...undefinedAccounts(workloads, accounts));
 
   const manifest: FromK8sResult['manifest'] = {
-    trustDomain: options.trustDomain ?? MANIFEST_DEFAULTS.trustDomain,
+    ...(options.trustDomain !== undefined ? { trustDomain: options.trustDomain } : {}),
     clusterDomain,
     caDir: MANIFEST_DEFAULTS.caDir,
     outDir: MANIFEST_DEFAULTS.outDir,

@@ -47,6 +47,11 @@ export interface Manifest {
   /** Absolute path of the manifest file. */
   file: string;
   trustDomain: string;
+  /**
+   * Where trustDomain came from: the manifest, the CA's ca.json (when the
+   * manifest has none), or the default cluster.local. Absent means manifest.
+   */
+  trustDomainFrom?: 'manifest' | 'ca' | 'default';
   clusterDomain: string;
   caDir: string;
   outDir: string;

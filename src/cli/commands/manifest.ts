@@ -44,7 +44,7 @@ export async function manifestFromK8sCommand(raw: Record<string, unknown>, inv: 
 
   const result = await manifestFromK8s(files, {
     cwd: io.cwd,
-    trustDomain: String(raw.trustDomain),
+    trustDomain: raw.trustDomain === undefined ? undefined : String(raw.trustDomain),
     clusterDomain: String(raw.clusterDomain),
     stdin: io.stdin,
   });

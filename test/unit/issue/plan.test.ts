@@ -130,10 +130,24 @@ describe('planIssue', () => {
     });
   });
 
-  test('when the manifest trust domain differs from the CA then the plan warns', async (t) => {
+  test('when the manifest sets a trust domain other than the CA\'s then planning fails with TRUST_DOMAIN_MISMATCH', async (t) => {
     const { manifest, ca } = await issued(t);
     manifest.trustDomain = 'example.org';
-    assert.match(planIssue(manifest, ca, new Date()).warnings.join('\n'), /trust domain example\.org differs from the CA's cluster\.local/);
+    manifest.trustDomainFrom = 'manifest';
+    assert.throws(() => planIssue(manifest, ca, new Date()), (e: MtlsError) => {
+      assert.equal(e.code, 'TRUST_DOMAIN_MISMATCH');
+      assert.equal(e.exitCode, 3);
+      assert.match(e.message, /^trustDomain example\.org in .*mtls\.yaml differs from the CA's cluster\.local/);
+      assert.equal(e.hint, 'remove trustDomain from the manifest to use the CA\'s, or set trustDomain: cluster.local');
+      return true;
+    });
+  });
+
+  test('when the manifest has no trust domain then the services get SPIFFE IDs in the CA\'s', async (t) => {
+    const { manifest, ca } = await issued(t);
+    const defaulted: Manifest = { ...manifest, trustDomainFrom: 'default' };
+    const plan = planIssue(defaulted, { ...ca, meta: { ...ca.meta, trustDomain: 'prod.acme' } }, new Date());
+    assert.deepEqual(plan.services.map((p) => p.spec.uri[0]), ['spiffe://prod.acme/ns/default/sa/frontend', 'spiffe://prod.acme/ns/default/sa/checkout']);
   });
 
   test('when SANs fall outside the CA name constraints then planning refuses, naming each service and name', async (t) => {

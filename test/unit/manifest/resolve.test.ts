@@ -14,6 +14,7 @@ describe('manifest defaults', () => {
     const m = load('services:\n  - name: api\n');
     assert.equal(m.file, '/srv/app/mtls.yaml');
     assert.equal(m.trustDomain, 'cluster.local');
+    assert.equal(m.trustDomainFrom, 'default');
     assert.equal(m.clusterDomain, 'cluster.local');
     assert.equal(m.caDir, '/srv/app/pki');
     assert.equal(m.outDir, '/srv/app/out');
@@ -22,6 +23,7 @@ describe('manifest defaults', () => {
       namespace: 'default',
       serviceAccount: 'api',
       dns: ['api', 'api.default', 'api.default.svc', 'api.default.svc.cluster.local'],
+      dnsListed: [],
       ip: [],
       uri: ['spiffe://cluster.local/ns/default/sa/api'],
       usage: 'both',
