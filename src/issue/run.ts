@@ -20,8 +20,11 @@ export interface IssueRunOptions {
   force?: boolean;
   only?: string[];
   dryRun?: boolean;
-  /** Asked only when something must be signed. */
-  passphrase: () => Promise<string | undefined>;
+  /**
+   * Asked only when something must be signed, before the CA lock is taken (a
+   * person may be typing). `encrypted` says whether ca.json marks the key encrypted.
+   */
+  passphrase: (encrypted: boolean) => Promise<string | undefined>;
   lockTimeoutMs: number;
   concurrency?: number;
   onWait?: (owner: LockOwner | undefined) => void;
@@ -51,17 +54,18 @@ export async function runIssue(manifest: Manifest, o: IssueRunOptions): Promise<
     return { dryRun: Boolean(o.dryRun), plan: first.services, outcomes: o.dryRun ? [] : first.services.map(unchangedOutcome), warnings: first.warnings, notes: first.notes };
   }
   const passwords = p12Passwords(first.services, manifest, o.env);
+  const passphrase = await o.passphrase(view.meta.encrypted);
   const release = await acquireCaLock(manifest.caDir, { timeoutMs: o.lockTimeoutMs, onWait: o.onWait });
   try {
-    return await issueUnderLock(manifest, o, passwords);
+    return await issueUnderLock(manifest, o, passwords, passphrase);
   } finally {
     release();
   }
 }
 
 /** Plans again with the issuing CA (another run may have just written), issues and records. */
-async function issueUnderLock(manifest: Manifest, o: IssueRunOptions, passwords: Map<string, string>): Promise<IssueRunResult> {
-  const ca = await loadIssuingCa(manifest.caDir, await o.passphrase());
+async function issueUnderLock(manifest: Manifest, o: IssueRunOptions, passwords: Map<string, string>, passphrase: string | undefined): Promise<IssueRunResult> {
+  const ca = await loadIssuingCa(manifest.caDir, passphrase);
   if (ca.cert.parts.notAfter.getTime() <= o.now.getTime()) {
     throw stateError('CA_EXPIRED', `the issuing CA in ${manifest.caDir} expired on ${ca.cert.parts.notAfter.toISOString()}`, 'create a new CA with mtlsctl init --force, then issue --force');
   }

@@ -6,7 +6,7 @@ import { issueJson, issueTable, issueWarnings } from '../../output/issue-report.
 import { startProgress } from '../../output/progress.js';
 import { Reporter } from '../../output/reporter.js';
 import { usageError } from '../../errors.js';
-import type { Io } from '../io.js';
+import { canPrompt, type Io } from '../io.js';
 import type { Invocation } from '../program.js';
 
 interface IssueOptions {
@@ -36,7 +36,11 @@ export async function issueCommand(raw: Record<string, unknown>, _inv: Invocatio
     force: opts.force,
     only: onlyNames(opts.only),
     dryRun: opts.dryRun,
-    passphrase: () => resolvePassphrase(opts.passphraseFile, io.env),
+    passphrase: async (encrypted) => {
+      const given = await resolvePassphrase(opts.passphraseFile, io.env);
+      if (given !== undefined || !encrypted || !canPrompt(io)) return given;
+      return (await import('./issue-prompts.js')).askCaPassphrase(manifest.caDir, io);
+    },
     lockTimeoutMs,
     onWait: (owner) => out.info(`waiting for the CA lock held by ${owner ? `pid ${owner.pid}` : 'another run'}...`),
     onProgress: progress?.update,
