@@ -16,7 +16,7 @@ test('when the manifest has no trustDomain then check and issue use the CA\'s', 
   assert.equal((await mtlsctl(['init', '--trust-domain', 'prod.acme', '--permit-uri', 'spiffe://prod.acme'], { cwd: dir })).exitCode, 0);
   const checked = await mtlsctl(['manifest', 'check'], { cwd: dir });
   assert.equal(checked.exitCode, 0, checked.stderr);
-  assert.match(checked.stdout, /trust domain prod\.acme,/);
+  assert.match(checked.stdout, /trust domain prod\.acme \(the CA's\),/);
 
   const r = await mtlsctl(['issue'], { cwd: dir });
   assert.equal(r.exitCode, 0, r.stderr);
