@@ -82,6 +82,7 @@ export const ERROR_CODES: ReadonlyArray<[code: string, exit: ExitCode, meaning: 
   ['LOCKED', EXIT.localState, 'another mtlsctl holds the CA lock'],
   ['CA_EXPIRED', EXIT.localState, 'the issuing CA has expired: create a new one'],
   ['SAN_NOT_PERMITTED', EXIT.badInput, 'a manifest name lies outside the CA name constraints'],
+  ['TRUST_DOMAIN_MISMATCH', EXIT.badInput, "the manifest's trustDomain is not the CA's"],
   ['P12_PASSWORD_REQUIRED', EXIT.usage, 'a service asks for PKCS#12 and no password is set'],
   ['CONNECT_REFUSED', EXIT.network, 'the endpoint refused the TCP connection'],
   ['CONNECT_TIMEOUT', EXIT.network, 'no connection or TLS handshake within the timeout'],

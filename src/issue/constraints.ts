@@ -4,6 +4,7 @@
  * with a far less helpful message.
  */
 import { MtlsError, EXIT } from '../errors.js';
+import { defaultDnsNames } from '../manifest/resolve.js';
 import type { ServiceSpec } from '../manifest/types.js';
 
 /** The permitted subtrees recorded in ca.json. */
@@ -33,6 +34,33 @@ export function uriPermitted(uri: string, base: string): boolean {
 function uriHost(uri: string): string | undefined {
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#:@]+)/i.exec(uri);
   return m ? m[1]!.toLowerCase() : undefined;
+}
+
+/** Services with their automatic DNS names fitted to a CA's constraints, and what was left out. */
+export interface FittedServices {
+  services: ServiceSpec[];
+  /** `service: name` of every automatic name left out. */
+  leftOut: string[];
+}
+
+/**
+ * Leaves out the automatic DNS names (name, name.ns, name.ns.svc, ...) that a
+ * CA with DNS constraints may not certify: a user cannot remove them from
+ * the manifest, and a leaf carrying them would fail every verifier. Names
+ * listed under `dns:` stay, so assertPermitted still refuses those.
+ */
+export function fitDefaultNames(services: ServiceSpec[], permitted: Permitted, clusterDomain: string): FittedServices {
+  if (permitted.dns.length === 0) return { services, leftOut: [] };
+  const leftOut: string[] = [];
+  const fitted = services.map((s) => {
+    const listed = new Set(s.dnsListed ?? s.dns.filter((d) => !defaultDnsNames(s.name, s.namespace, clusterDomain).includes(d)));
+    const automatic = new Set(defaultDnsNames(s.name, s.namespace, clusterDomain).filter((d) => !listed.has(d)));
+    const outside = s.dns.filter((d) => automatic.has(d) && !permitted.dns.some((b) => dnsPermitted(d, b)));
+    if (outside.length === 0) return s;
+    leftOut.push(...outside.map((d) => `${s.name}: ${d}`));
+    return { ...s, dns: s.dns.filter((d) => !outside.includes(d)) };
+  });
+  return { services: fitted, leftOut };
 }
 
 /** Lists each SAN of each service that the constraints do not permit, as `service: kind name`. */

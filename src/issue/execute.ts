@@ -114,7 +114,7 @@ function issueOne(p: PlannedService, key: KeyObject, issuer: Issuer, ca: CaFiles
     serial: template.serial.toString('hex'),
     notBefore: wholeSeconds(template.notBefore),
     notAfter: wholeSeconds(template.notAfter),
-    clamped: template.notAfter.getTime() < options.now.getTime() + spec.ttl,
+    clamped: template.notAfter.getTime() < template.notBefore.getTime() + spec.ttl,
     ...(p.current ? { supersedes: p.current.serial } : {}),
     files: [paths.cert, paths.key, paths.chain, paths.ca, ...(paths.p12 ? [paths.p12] : [])],
   };

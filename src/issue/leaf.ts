@@ -23,6 +23,14 @@ export type Usage = 'server' | 'client' | 'both';
 /** Clock-skew margin: a leaf is valid from this long before it was issued. */
 export const LEAF_BACKDATE_MS = 5 * 60_000;
 
+/**
+ * The backdate of a leaf with this ttl: LEAF_BACKDATE_MS, but at most a tenth
+ * of the ttl, so that a short-lived leaf (ttl 10s in tests) is not born expired.
+ */
+export function leafBackdate(ttl: number): number {
+  return Math.min(LEAF_BACKDATE_MS, Math.floor(ttl / 10));
+}
+
 /** The CA that signs, as issuing needs it. */
 export interface Issuer {
   subject: Buffer;
@@ -65,12 +73,14 @@ export function extKeyUsagesFor(usage: Usage): string[] {
 /** The leaf's template: CA:FALSE, digitalSignature, EKU from usage, SANs, key ids. */
 export function leafTemplate(req: LeafRequest, issuer: Issuer): CertificateTemplate {
   const usages: KeyUsageName[] = req.rsa ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
-  const notAfter = Math.min(req.issuedAt.getTime() + req.ttl, issuer.notAfter.getTime());
+  const notBefore = req.issuedAt.getTime() - leafBackdate(req.ttl);
+  // ttl counts from notBefore: a verifier measures the whole validity period, backdate included.
+  const notAfter = Math.min(notBefore + req.ttl, issuer.notAfter.getTime());
   return {
     serial: randomSerial(),
     issuer: issuer.subject,
     subject: encodeName({ commonName: req.commonName }),
-    notBefore: new Date(req.issuedAt.getTime() - LEAF_BACKDATE_MS),
+    notBefore: new Date(notBefore),
     notAfter: new Date(notAfter),
     subjectPublicKeyInfo: req.subjectPublicKeyInfo,
     extensions: [

@@ -28,7 +28,8 @@ export function resolveP12Password(spec: ServiceSpec, manifestFile: string, env:
   }
   const fromEnv = (p12?.passwordEnv !== undefined ? env[p12.passwordEnv] : undefined) ?? env[P12_PASSWORD_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  const where = p12?.passwordEnv !== undefined ? `${p12.passwordEnv} or ${P12_PASSWORD_ENV}` : P12_PASSWORD_ENV;
+  const own = p12?.passwordEnv;
+  const where = own !== undefined && own !== P12_PASSWORD_ENV ? `${own} or ${P12_PASSWORD_ENV}` : P12_PASSWORD_ENV;
   throw new MtlsError('P12_PASSWORD_REQUIRED', EXIT.usage, `${spec.name} asks for PKCS#12 and no password was given`, {
     hint: `set p12.passwordFile in the manifest, or set ${where}`,
   });

@@ -1,14 +1,17 @@
 /** Decides, per service, whether to issue, renew, reissue or leave it alone. */
-import { usageError } from '../errors.js';
+import { join } from 'node:path';
+import { EXIT, MtlsError, inputError, usageError } from '../errors.js';
 import type { Manifest, ServiceSpec } from '../manifest/types.js';
 import { authorityKeyIdentifier, extKeyUsage, subjectAltName } from '../pki/extensions.js';
 import { OID } from '../pki/oids.js';
-import { extKeyUsagesFor } from './leaf.js';
+import { extKeyUsagesFor, leafBackdate } from './leaf.js';
 import { caKeyIdentifier, type CaView } from './ca-view.js';
-import { assertPermitted } from './constraints.js';
+import { assertPermitted, fitDefaultNames } from './constraints.js';
 import { readCurrentFiles, type CurrentFiles } from './current.js';
 import { servicePaths, SERVICE_FILES, type ServicePaths } from './files.js';
 import { decodeSans, describeSanChange } from './names.js';
+import { readRecords } from './record.js';
+import { withCaTrustDomain } from '../manifest/resolve.js';
 import { formatDuration } from '../time/duration.js';
 import type { CertificateParts } from '../pki/der-reader.js';
 
@@ -25,10 +28,12 @@ export interface PlannedService {
   current?: { serial: string; notAfter: Date };
 }
 
-/** The plan for a run, with warnings for the person running it. */
+/** The plan for a run, with warnings and notes for the person running it. */
 export interface IssuePlan {
   services: PlannedService[];
   warnings: string[];
+  /** Information, not a problem: automatic names left out for the CA's constraints. */
+  notes: string[];
 }
 
 /** Options of planning. */
@@ -36,6 +41,12 @@ export interface PlanOptions {
   force?: boolean;
   /** Only these services (names); all when absent or empty. */
   only?: string[];
+  /**
+   * Skip the check that files to be replaced were issued from this CA
+   * directory. For the plan made without the lock: another run may be midway
+   * through writing, so only the plan under the lock can judge ownership.
+   */
+  skipOwnership?: boolean;
 }
 
 /** What every leaf of this CA must carry, precomputed once per run. */
@@ -49,15 +60,17 @@ interface Expected {
 /**
  * Plans a run: reads each selected service's files and compares them with the
  * manifest and the issuing CA.
- * @throws MtlsError USAGE (unknown --only name), SAN_NOT_PERMITTED.
+ * @throws MtlsError USAGE (unknown --only name), SAN_NOT_PERMITTED, REFUSE_OVERWRITE (files this CA directory did not issue).
  */
-export function planIssue(manifest: Manifest, ca: CaView, now: Date, options: PlanOptions = {}): IssuePlan {
-  const selected = selectServices(manifest.services, options.only);
+export function planIssue(given: Manifest, ca: CaView, now: Date, options: PlanOptions = {}): IssuePlan {
+  // loadManifest already did this when it could read ca.json; planning has the CA for certain.
+  const manifest = withCaTrustDomain(given, ca.meta.trustDomain);
+  const fitted = fitDefaultNames(selectServices(manifest.services, options.only), ca.meta.permitted, manifest.clusterDomain);
+  const selected = fitted.services;
   assertPermitted(selected, ca.meta.permitted, ca.dir);
   const warnings: string[] = [];
-  if (manifest.trustDomain !== ca.meta.trustDomain) {
-    warnings.push(`the manifest's trust domain ${manifest.trustDomain} differs from the CA's ${ca.meta.trustDomain} (${ca.dir}/ca.json)`);
-  }
+  const notes = fitted.leftOut.length === 0 ? [] : [leftOutNote(fitted.leftOut, ca.meta.permitted.dns)];
+  assertTrustDomain(manifest, ca);
   const expected: Expected = {
     issuer: ca.cert.parts.subject,
     aki: authorityKeyIdentifier(caKeyIdentifier(ca)).value,
@@ -74,7 +87,56 @@ export function planIssue(manifest: Manifest, ca: CaView, now: Date, options: Pl
     if (planned.action === 'unchanged' && planned.reason.startsWith('due')) warnings.push(`${spec.name}: ${planned.reason}`);
     return planned;
   });
-  return { services, warnings };
+  if (!options.force && !options.skipOwnership) refuseForeignFiles(services, ca.dir);
+  return { services, warnings, notes };
+}
+
+/**
+ * Refuses to replace a certificate this CA directory never issued (its serial
+ * is not in issued.jsonl): it was put there by hand or by another tool, and
+ * its key may be the only copy. Unreadable files are ours to repair.
+ * @throws MtlsError REFUSE_OVERWRITE naming each service and its files.
+ */
+function refuseForeignFiles(services: PlannedService[], caDir: string): void {
+  const replacing = services.filter((p) => p.action !== 'unchanged' && p.current !== undefined);
+  if (replacing.length === 0) return;
+  const ours = new Set(readRecords(caDir).map((r) => r.serial));
+  const foreign = replacing.filter((p) => !ours.has(p.current!.serial));
+  if (foreign.length === 0) return;
+  const lines = foreign.map((p) => `${p.spec.name}: ${p.paths.cert} (serial ${p.current!.serial}) and ${p.paths.key}`);
+  const first = foreign[0]!;
+  throw new MtlsError(
+    'REFUSE_OVERWRITE',
+    EXIT.localState,
+    foreign.length === 1
+      ? `${first.spec.name}: ${first.paths.cert} and ${first.paths.key} were not issued from ${caDir}; nothing was written`
+      : `${foreign.length} services hold certificates not issued from ${caDir}; nothing was written`,
+    {
+      hint: `keep a copy if you need them, then replace them with: mtlsctl issue --force --only ${foreign.map((p) => p.spec.name).join(',')}`,
+      details: foreign.length === 1 ? [] : lines,
+    },
+  );
+}
+
+/**
+ * An explicit manifest trustDomain must be the CA's: peers that check SPIFFE
+ * IDs trust one domain per CA, and URI constraints name it.
+ * @throws MtlsError TRUST_DOMAIN_MISMATCH.
+ */
+function assertTrustDomain(manifest: Manifest, ca: CaView): void {
+  if (manifest.trustDomain === ca.meta.trustDomain) return;
+  throw inputError(
+    'TRUST_DOMAIN_MISMATCH',
+    `trustDomain ${manifest.trustDomain} in ${manifest.file} differs from the CA's ${ca.meta.trustDomain} (${join(ca.dir, 'ca.json')}); nothing was written`,
+    `remove trustDomain from the manifest to use the CA's, or set trustDomain: ${ca.meta.trustDomain}`,
+  );
+}
+
+/** One line for the whole run: the first few names, then a count. */
+function leftOutNote(leftOut: string[], permitted: string[]): string {
+  const shown = leftOut.slice(0, 3).join(', ');
+  const more = leftOut.length > 3 ? ` and ${leftOut.length - 3} more` : '';
+  return `left out ${leftOut.length} automatic DNS name${leftOut.length === 1 ? '' : 's'} outside the CA's name constraints (${permitted.join(', ')}): ${shown}${more}`;
 }
 
 /**
@@ -114,7 +176,8 @@ function decide(
   const renewAt = cert.parts.notAfter.getTime() - spec.renewBefore;
   if (renewAt > now.getTime()) return { ...base, current, action: 'unchanged', reason: 'up to date' };
   const expired = cert.parts.notAfter.getTime() <= now.getTime();
-  const longer = Math.min(now.getTime() + spec.ttl, caNotAfter.getTime()) > cert.parts.notAfter.getTime();
+  // A new leaf would end at notBefore + ttl, notBefore being backdated (leafTemplate).
+  const longer = Math.min(now.getTime() - leafBackdate(spec.ttl) + spec.ttl, caNotAfter.getTime()) > cert.parts.notAfter.getTime();
   if (!longer) {
     return { ...base, current, action: 'unchanged', reason: `due for renewal, but a new certificate cannot outlive the issuing CA (${caNotAfter.toISOString().slice(0, 10)}): renew the CA` };
   }

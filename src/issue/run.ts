@@ -20,8 +20,11 @@ export interface IssueRunOptions {
   force?: boolean;
   only?: string[];
   dryRun?: boolean;
-  /** Asked only when something must be signed. */
-  passphrase: () => Promise<string | undefined>;
+  /**
+   * Asked only when something must be signed, before the CA lock is taken (a
+   * person may be typing). `encrypted` says whether ca.json marks the key encrypted.
+   */
+  passphrase: (encrypted: boolean) => Promise<string | undefined>;
   lockTimeoutMs: number;
   concurrency?: number;
   onWait?: (owner: LockOwner | undefined) => void;
@@ -35,31 +38,34 @@ export interface IssueRunResult {
   /** Empty for a dry run. */
   outcomes: IssueOutcome[];
   warnings: string[];
+  /** Information for stderr, e.g. automatic names left out for the CA's constraints. */
+  notes: string[];
 }
 
 /**
  * Runs issue for a manifest.
- * @throws MtlsError CA_NOT_FOUND, CA_INVALID, CA_EXPIRED, SAN_NOT_PERMITTED, LOCKED, P12_PASSWORD_REQUIRED, WRITE_FAILED, USAGE_INVALID_VALUE.
+ * @throws MtlsError CA_NOT_FOUND, CA_INVALID, CA_EXPIRED, SAN_NOT_PERMITTED, REFUSE_OVERWRITE, LOCKED, P12_PASSWORD_REQUIRED, WRITE_FAILED, USAGE_INVALID_VALUE.
  */
 export async function runIssue(manifest: Manifest, o: IssueRunOptions): Promise<IssueRunResult> {
   const view = await loadCaView(manifest.caDir);
-  const first = planIssue(manifest, view, o.now, { force: o.force, only: o.only });
+  const first = planIssue(manifest, view, o.now, { force: o.force, only: o.only, skipOwnership: !o.dryRun });
   const hasWork = (plan: PlannedService[]) => plan.some((p) => p.action !== 'unchanged');
   if (o.dryRun || !hasWork(first.services)) {
-    return { dryRun: Boolean(o.dryRun), plan: first.services, outcomes: o.dryRun ? [] : first.services.map(unchangedOutcome), warnings: first.warnings };
+    return { dryRun: Boolean(o.dryRun), plan: first.services, outcomes: o.dryRun ? [] : first.services.map(unchangedOutcome), warnings: first.warnings, notes: first.notes };
   }
   const passwords = p12Passwords(first.services, manifest, o.env);
+  const passphrase = await o.passphrase(view.meta.encrypted);
   const release = await acquireCaLock(manifest.caDir, { timeoutMs: o.lockTimeoutMs, onWait: o.onWait });
   try {
-    return await issueUnderLock(manifest, o, passwords);
+    return await issueUnderLock(manifest, o, passwords, passphrase);
   } finally {
     release();
   }
 }
 
 /** Plans again with the issuing CA (another run may have just written), issues and records. */
-async function issueUnderLock(manifest: Manifest, o: IssueRunOptions, passwords: Map<string, string>): Promise<IssueRunResult> {
-  const ca = await loadIssuingCa(manifest.caDir, await o.passphrase());
+async function issueUnderLock(manifest: Manifest, o: IssueRunOptions, passwords: Map<string, string>, passphrase: string | undefined): Promise<IssueRunResult> {
+  const ca = await loadIssuingCa(manifest.caDir, passphrase);
   if (ca.cert.parts.notAfter.getTime() <= o.now.getTime()) {
     throw stateError('CA_EXPIRED', `the issuing CA in ${manifest.caDir} expired on ${ca.cert.parts.notAfter.toISOString()}`, 'create a new CA with mtlsctl init --force, then issue --force');
   }
@@ -72,7 +78,7 @@ async function issueUnderLock(manifest: Manifest, o: IssueRunOptions, passwords:
       now: o.now, concurrency: o.concurrency, p12Passwords: passwords, onProgress: o.onProgress, buildP12,
       onIssued: (outcome) => written.push(outcome),
     });
-    return { dryRun: false, plan: plan.services, outcomes, warnings: [...plan.warnings, ...asciiWarnings(passwords)] };
+    return { dryRun: false, plan: plan.services, outcomes, warnings: [...plan.warnings, ...asciiWarnings(passwords)], notes: plan.notes };
   } finally {
     // Record what reached the disk even when a later service failed.
     appendRecords(manifest.caDir, recordsOf(written, plan.services, o.now));

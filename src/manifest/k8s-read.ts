@@ -40,10 +40,14 @@ export function field(value: unknown, ...path: string[]): unknown {
  * @throws MtlsError FILE_NOT_FOUND (exit 3) for a file that cannot be read.
  * @throws MtlsError K8S_UNPARSEABLE (exit 3) listing `file:line:col` of each YAML error.
  */
-export async function readK8sFiles(files: string[], cwd: string): Promise<K8sInput> {
+export async function readK8sFiles(files: string[], cwd: string, stdin?: NodeJS.ReadableStream): Promise<K8sInput> {
   const input: K8sInput = { objects: [], skipped: 0 };
   const errors: string[] = [];
   for (const file of files) {
+    if (file === STDIN_ARG) {
+      parseInto(await readStdin(stdin ?? process.stdin), STDIN_NAME, input, errors);
+      continue;
+    }
     const path = resolve(cwd, file);
     const shown = displayPath(path, cwd);
     const text = await readText(path, shown);
@@ -57,6 +61,17 @@ export async function readK8sFiles(files: string[], cwd: string): Promise<K8sInp
     });
   }
   return input;
+}
+
+/** The file argument that means standard input, as in `kubectl get -o yaml | mtlsctl manifest from-k8s -`. */
+export const STDIN_ARG = '-';
+/** How messages and comments name standard input. */
+export const STDIN_NAME = '<stdin>';
+
+async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function readText(path: string, shown: string): Promise<string> {

@@ -1,8 +1,11 @@
 /** Reads, validates and resolves a manifest file in one step. */
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { CA_FILES } from '../ca/ca-dir.js';
 import { inputError, type MtlsError } from '../errors.js';
 import { parseManifestFast } from './fast-parse.js';
+import { withCaTrustDomain } from './resolve.js';
+import { checkTrustDomain } from './rules.js';
 import type { Manifest } from './types.js';
 
 /** The manifest file name commands look for by default. */
@@ -32,9 +35,26 @@ export async function loadManifest(file: string, options: LoadOptions = {}): Pro
   // Most runs read a valid manifest: take the fast path, and pay for the
   // position-keeping parser only when there are problems to point at.
   const fast = parseManifestFast(text, path);
-  if (fast) return fast;
+  if (fast) return inheritTrustDomain(fast);
   const { parseManifest } = await import('./parse.js');
-  return parseManifest(text, path, shown);
+  return inheritTrustDomain(parseManifest(text, path, shown));
+}
+
+/**
+ * A manifest without `trustDomain` takes its CA's (ca.json), so that SPIFFE
+ * IDs match the CA's URI constraints. Without a readable CA it keeps the
+ * default: `manifest check` runs before `init`, and issue reports a missing CA itself.
+ */
+async function inheritTrustDomain(manifest: Manifest): Promise<Manifest> {
+  if (manifest.trustDomainFrom !== 'default') return manifest;
+  let trustDomain: unknown;
+  try {
+    trustDomain = (JSON.parse(await readFile(join(manifest.caDir, CA_FILES.meta), 'utf8')) as { trustDomain?: unknown }).trustDomain;
+  } catch {
+    return manifest;
+  }
+  if (typeof trustDomain !== 'string' || checkTrustDomain(trustDomain) !== undefined) return manifest;
+  return withCaTrustDomain(manifest, trustDomain);
 }
 
 /** How messages name a file: relative to cwd when inside it. */

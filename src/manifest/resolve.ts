@@ -44,6 +44,7 @@ export function resolveManifest(raw: RawManifest, file: string, lines: number[])
   return {
     file,
     trustDomain: ctx.trustDomain,
+    trustDomainFrom: raw.trustDomain === undefined ? 'default' : 'manifest',
     clusterDomain: ctx.clusterDomain,
     caDir: resolve(base, raw.caDir ?? MANIFEST_DEFAULTS.caDir),
     outDir: resolve(base, raw.outDir ?? MANIFEST_DEFAULTS.outDir),
@@ -63,6 +64,7 @@ function resolveService(s: RawService, ctx: Context, line: number): ServiceSpec 
     namespace,
     serviceAccount,
     dns: unique([...defaultDnsNames(s.name, namespace, ctx.clusterDomain), ...(s.dns ?? [])]),
+    dnsListed: unique(s.dns ?? []),
     ip: unique((s.ip ?? []).map(canonicalIp)),
     uri: unique([spiffeId(ctx.trustDomain, namespace, serviceAccount), ...(s.uri ?? [])]),
     usage: s.usage ?? d.usage ?? MANIFEST_DEFAULTS.usage,
@@ -75,6 +77,23 @@ function resolveService(s: RawService, ctx: Context, line: number): ServiceSpec 
   };
   if (formats.includes('p12')) spec.p12 = p12Of(s, d, ctx.file);
   return spec;
+}
+
+/**
+ * The manifest with the trust domain a manifest without `trustDomain`
+ * inherits from its CA: every service's SPIFFE ID (always its first URI) follows.
+ */
+export function withCaTrustDomain(manifest: Manifest, trustDomain: string): Manifest {
+  if (manifest.trustDomainFrom !== 'default') return manifest;
+  return {
+    ...manifest,
+    trustDomain,
+    trustDomainFrom: 'ca',
+    services: manifest.services.map((s) => ({
+      ...s,
+      uri: unique([spiffeId(trustDomain, s.namespace, s.serviceAccount), ...s.uri.slice(1)]),
+    })),
+  };
 }
 
 /** The DNS names every service gets: name, name.ns, name.ns.svc, name.ns.svc.<clusterDomain>. */

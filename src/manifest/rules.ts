@@ -81,6 +81,17 @@ export function checkUri(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Checks an extra URI SAN. The SPIFFE ID is derived, never listed: an
+ * X.509-SVID carries exactly one, and peers reject a second.
+ */
+export function checkExtraUri(value: string): string | undefined {
+  const fault = checkUri(value);
+  if (fault !== undefined) return fault;
+  if (!/^spiffe:/i.test(value)) return undefined;
+  return `${q(value)} would be a second SPIFFE ID, and an X.509-SVID holds exactly one; remove it: mtlsctl adds spiffe://<trustDomain>/ns/<namespace>/sa/<serviceAccount> itself (set trustDomain, namespace or serviceAccount to change it)`;
+}
+
 /** Checks a duration such as 90d, 8760h or 1h30m. */
 export function checkDuration(value: string): string | undefined {
   if (parseDuration(value) !== undefined) return undefined;

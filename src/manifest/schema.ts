@@ -13,7 +13,7 @@ import {
   checkPath,
   checkServiceAccount,
   checkTrustDomain,
-  checkUri,
+  checkExtraUri,
 } from './rules.js';
 
 /** Usages a service certificate may have. */
@@ -57,7 +57,7 @@ export const serviceSchema = z.strictObject({
   ...sharedFields,
   dns: z.array(text((v) => checkDnsName(v))).optional(),
   ip: z.array(text(checkIp)).optional(),
-  uri: z.array(text(checkUri)).optional(),
+  uri: z.array(text(checkExtraUri)).optional(),
 });
 
 /** The whole manifest file. */
@@ -108,5 +108,5 @@ export const FIELD_HINTS: Record<string, string> = {
   friendlyName: 'write a name such as frontend',
   dns: 'write a list of DNS names such as [shop.example.com]',
   ip: 'write a list of addresses such as [10.0.0.5]',
-  uri: 'write a list of URIs such as [spiffe://cluster.local/extra]',
+  uri: 'write a list of URIs such as [https://api.example.com/id]',
 };

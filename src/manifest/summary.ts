@@ -43,7 +43,7 @@ export function summaryLines(manifest: Manifest, shown: string, cwd: string): st
     s.formats.join(','),
   ]);
   return [
-    `${shown} is valid: ${count}, trust domain ${manifest.trustDomain}, CA ${rel(manifest.caDir)}, output ${rel(manifest.outDir)}`,
+    `${shown} is valid: ${count}, trust domain ${manifest.trustDomain}${manifest.trustDomainFrom === 'ca' ? ' (the CA\'s)' : ''}, CA ${rel(manifest.caDir)}, output ${rel(manifest.outDir)}`,
     '',
     ...table([['SERVICE', 'NAMESPACE', 'ACCOUNT', 'USAGE', 'KEY', 'TTL/RENEW', 'SANS', 'FORMATS'], ...rows]),
   ];

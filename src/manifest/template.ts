@@ -20,10 +20,11 @@ export async function writeStarterManifest(path: string, shown: string, force: b
 }
 
 /**
- * Fails unless `path` is free or `force` allows replacing it.
+ * Fails unless `path` is free or `force` allows replacing it; the hint names
+ * `fileOption`, the option that chose the file (`-f` for new, `-o` for from-k8s).
  * @throws MtlsError REFUSE_OVERWRITE (exit 4).
  */
-export async function refuseOverwrite(path: string, shown: string, force: boolean): Promise<void> {
+export async function refuseOverwrite(path: string, shown: string, force: boolean, fileOption = '-f'): Promise<void> {
   if (force || !(await exists(path))) return;
-  throw stateError('REFUSE_OVERWRITE', `${shown} already exists`, 'pass --force to replace it, or choose another file with -f/-o');
+  throw stateError('REFUSE_OVERWRITE', `${shown} already exists`, `pass --force to replace it, or choose another file with ${fileOption}`);
 }

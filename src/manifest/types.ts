@@ -15,6 +15,8 @@ export interface ServiceSpec {
   serviceAccount: string;
   /** Every DNS SAN, defaults first (name, name.ns, name.ns.svc, name.ns.svc.<clusterDomain>), then extras. */
   dns: string[];
+  /** The names listed under `dns:` in the manifest (a subset of dns); issue never drops these. */
+  dnsListed?: string[];
   /** IP SANs; IPv6 in the RFC 5952 short form (see canonicalIp in rules.ts). */
   ip: string[];
   /** Every URI SAN: the SPIFFE ID first, then extras. */
@@ -45,6 +47,11 @@ export interface Manifest {
   /** Absolute path of the manifest file. */
   file: string;
   trustDomain: string;
+  /**
+   * Where trustDomain came from: the manifest, the CA's ca.json (when the
+   * manifest has none), or the default cluster.local. Absent means manifest.
+   */
+  trustDomainFrom?: 'manifest' | 'ca' | 'default';
   clusterDomain: string;
   caDir: string;
   outDir: string;

@@ -39,3 +39,14 @@ for (const keyType of ['ecdsa-p256', 'rsa-2048', 'ed25519']) {
     assert.ok((JSON.parse(serverCheckOnClient.stdout) as InspectDoc).findings.some((f) => f.code === 'EKU_MISSING_PURPOSE'));
   });
 }
+
+test('when issue writes a leaf with ttl 398d then inspect does not call its validity too long', async (t) => {
+  const dir = await tempDir(t);
+  assert.equal((await mtlsctl(['init'], { cwd: dir })).exitCode, 0);
+  await writeFile(join(dir, 'mtls.yaml'), ['services:', '  - name: web', '    ttl: 398d', ''].join('\n'));
+  const issued = await mtlsctl(['issue'], { cwd: dir });
+  assert.equal(issued.exitCode, 0, issued.stderr);
+  const r = await mtlsctl(['inspect', join(dir, 'out/web/cert.pem'), '--json'], { cwd: dir });
+  const codes = (JSON.parse(r.stdout) as InspectDoc).findings.map((f) => f.code);
+  assert.ok(!codes.includes('VALIDITY_TOO_LONG'), codes.join(', '));
+});

@@ -99,7 +99,7 @@ describe('mtlsctl issue: PKCS#12, locking and concurrency', () => {
   test('when a certificate enters its renewal window then the next run renews it and the record supersedes the old serial', async (t) => {
     const dir = await tempDir(t);
     assert.equal((await mtlsctl(['init'], { cwd: dir })).exitCode, 0);
-    // renewBefore 9s of a 10s ttl: the window opens one second after issuing.
+    // renewBefore 9s of a 10s ttl counted from a notBefore backdated 1s: the window opens as it is issued.
     await writeFile(join(dir, 'mtls.yaml'), 'services:\n  - name: a\n    ttl: 10s\n    renewBefore: 9s\n  - name: b\n');
     assert.equal((await mtlsctl(['issue'], { cwd: dir })).exitCode, 0);
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -137,6 +137,16 @@ describe('mtlsctl issue on Online Boutique', () => {
     assert.match(r.stderr, /hint: known services: .*checkoutservice/);
   });
 
+  for (const blank of ['', ',', ' , ']) {
+    test(`when --only is ${JSON.stringify(blank)} then it exits 2 and writes nothing`, async () => {
+      const before = await snapshot(base);
+      const r = await mtlsctl(['issue', '--only', blank, '--force'], { cwd: base });
+      assert.equal(r.exitCode, 2, r.stderr);
+      assert.match(r.stderr, /--only .* names no service \[USAGE_INVALID_VALUE\]/);
+      assert.deepEqual(await snapshot(base), before);
+    });
+  }
+
   test('when the manifest has several mistakes then all are reported and nothing is written', async (t) => {
     const dir = await tempDir(t);
     assert.equal((await mtlsctl(['init'], { cwd: dir })).exitCode, 0);

@@ -12,7 +12,7 @@ export function registerIssue(program: Command, action: ActionFactory): void {
     .option('--only <names>', 'only these services (comma-separated)')
     .option('--dry-run', 'print the plan and write nothing')
     .option('--force', 'reissue every selected service even when nothing changed')
-    .option('--passphrase-file <file>', 'passphrase of an encrypted CA key (or set MTLSCTL_CA_PASSPHRASE)')
+    .option('--passphrase-file <file>', 'passphrase of an encrypted CA key (or set MTLSCTL_CA_PASSPHRASE; asked on a terminal)')
     .option('--lock-timeout <duration>', 'how long to wait for another run holding the CA lock', '30s')
     .addHelpText('after', examplesHelp([
       'mtlsctl issue',

@@ -38,10 +38,10 @@ export function registerManifest(program: Command, action: ActionFactory): void 
   manifest
     .command('from-k8s')
     .description('derive a manifest from Kubernetes YAML (Deployments, StatefulSets, DaemonSets, Services, ServiceAccounts)')
-    .argument('<files...>', 'Kubernetes YAML files, multi-document or List kinds')
+    .argument('<files...>', 'Kubernetes YAML files, multi-document or List kinds; - reads stdin')
     .option('-o, --output <file>', 'write the manifest to FILE instead of stdout')
     .option('--force', 'replace an existing --output file')
-    .option('--trust-domain <domain>', 'SPIFFE trust domain to write into the manifest', 'cluster.local')
+    .option('--trust-domain <domain>', 'SPIFFE trust domain to write into the manifest (default: none, so issue uses the CA\'s)')
     .option('--cluster-domain <domain>', 'cluster DNS domain to write into the manifest', 'cluster.local')
     .addHelpText('after', examplesHelp([
       'mtlsctl manifest from-k8s k8s/*.yaml > mtls.yaml',

@@ -40,24 +40,32 @@ export async function manifestFromK8sCommand(raw: Record<string, unknown>, inv: 
   const files = (inv.args.length > 0 ? inv.args : (raw.files as string[])).map(String);
   const target = raw.output === undefined ? undefined : resolve(io.cwd, String(raw.output));
   const shown = target && displayPath(target, io.cwd);
-  if (target) await refuseOverwrite(target, shown!, Boolean(raw.force));
+  if (target) await refuseOverwrite(target, shown!, Boolean(raw.force), '-o');
 
   const result = await manifestFromK8s(files, {
     cwd: io.cwd,
-    trustDomain: String(raw.trustDomain),
+    trustDomain: raw.trustDomain === undefined ? undefined : String(raw.trustDomain),
     clusterDomain: String(raw.clusterDomain),
+    stdin: io.stdin,
   });
   // The generated text must load like any manifest; a failure here is a bug.
   parseManifest(result.text, target ?? resolve(io.cwd, 'mtls.yaml'), '<generated manifest>');
 
   const { counts } = result;
-  out.info(`Read ${counts.objects} objects: ${counts.workloads} workloads, ${counts.k8sServices} Services, ${counts.serviceAccounts} ServiceAccounts${counts.skipped ? `, ${counts.skipped} other documents skipped` : ''}`);
+  const found = [plural(counts.workloads, 'workload'), plural(counts.k8sServices, 'Service'), plural(counts.serviceAccounts, 'ServiceAccount')];
+  const skipped = counts.skipped ? `, ${plural(counts.skipped, 'other document')} skipped` : '';
+  out.info(`Read ${plural(counts.objects, 'object')}: ${found.join(', ')}${skipped}`);
   for (const warning of result.warnings) out.warn(warning);
   if (target) {
     await writeFileAtomic(target, result.text);
-    out.info(`Wrote ${shown} with ${counts.workloads} services; next: mtlsctl manifest check -f ${shown}`);
+    out.info(`Wrote ${shown} with ${plural(counts.workloads, 'service')}; next: mtlsctl manifest check -f ${shown}`);
   }
   if (out.json) out.document('manifest from-k8s', { file: target ?? null, counts, warnings: result.warnings, manifest: result.manifest });
   else if (!target) out.result(result.text);
   return 0;
+}
+
+/** `1 Service`, `2 Services`. */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -90,10 +90,28 @@ describe('planIssue', () => {
 
   test('when the CA was replaced then every service is reissued as issued by another CA', async (t) => {
     const { dir, manifest } = await issued(t);
+    // As init --force does: new CA files, the record kept.
+    const record = await readFile(join(dir, 'pki/issued.jsonl'));
     await rm(join(dir, 'pki'), { recursive: true });
     await makeCaDir(dir);
+    await writeFile(join(dir, 'pki/issued.jsonl'), record);
     const plan = actions(manifest, await loadCaView(manifest.caDir));
     assert.equal(plan.frontend, 'reissue: issued by another CA than the current issuing CA');
+  });
+
+  test('when a service folder holds a certificate this CA directory never issued then planning refuses to replace it', async (t) => {
+    const { dir, manifest } = await issued(t);
+    await rm(join(dir, 'pki'), { recursive: true });
+    await makeCaDir(dir);
+    const ca = await loadCaView(manifest.caDir);
+    assert.throws(() => planIssue(manifest, ca, new Date(), { only: ['frontend'] }), (e: MtlsError) => {
+      assert.equal(e.code, 'REFUSE_OVERWRITE');
+      assert.equal(e.exitCode, 4);
+      assert.match(e.message, /^frontend: .*out\/frontend\/cert\.pem and .*out\/frontend\/key\.pem were not issued from .*pki; nothing was written$/);
+      assert.equal(e.hint, 'keep a copy if you need them, then replace them with: mtlsctl issue --force --only frontend');
+      return true;
+    });
+    assert.equal(actions(manifest, ca, new Date(), { force: true, only: ['frontend'] }).frontend, 'reissue: issued by another CA than the current issuing CA');
   });
 
   test('when --force is given then unchanged services are reissued and --only narrows the plan', async (t) => {
@@ -112,10 +130,24 @@ describe('planIssue', () => {
     });
   });
 
-  test('when the manifest trust domain differs from the CA then the plan warns', async (t) => {
+  test('when the manifest sets a trust domain other than the CA\'s then planning fails with TRUST_DOMAIN_MISMATCH', async (t) => {
     const { manifest, ca } = await issued(t);
     manifest.trustDomain = 'example.org';
-    assert.match(planIssue(manifest, ca, new Date()).warnings.join('\n'), /trust domain example\.org differs from the CA's cluster\.local/);
+    manifest.trustDomainFrom = 'manifest';
+    assert.throws(() => planIssue(manifest, ca, new Date()), (e: MtlsError) => {
+      assert.equal(e.code, 'TRUST_DOMAIN_MISMATCH');
+      assert.equal(e.exitCode, 3);
+      assert.match(e.message, /^trustDomain example\.org in .*mtls\.yaml differs from the CA's cluster\.local/);
+      assert.equal(e.hint, 'remove trustDomain from the manifest to use the CA\'s, or set trustDomain: cluster.local');
+      return true;
+    });
+  });
+
+  test('when the manifest has no trust domain then the services get SPIFFE IDs in the CA\'s', async (t) => {
+    const { manifest, ca } = await issued(t);
+    const defaulted: Manifest = { ...manifest, trustDomainFrom: 'default' };
+    const plan = planIssue(defaulted, { ...ca, meta: { ...ca.meta, trustDomain: 'prod.acme' } }, new Date());
+    assert.deepEqual(plan.services.map((p) => p.spec.uri[0]), ['spiffe://prod.acme/ns/default/sa/frontend', 'spiffe://prod.acme/ns/default/sa/checkout']);
   });
 
   test('when SANs fall outside the CA name constraints then planning refuses, naming each service and name', async (t) => {
@@ -135,5 +167,35 @@ describe('planIssue', () => {
       ]);
       return true;
     });
+  });
+  test('when the CA has DNS constraints then automatic names outside them are left out with one note', async (t) => {
+    const dir = await tempDir(t);
+    await makeCaDir(dir, { permitDns: ['.svc.cluster.local'], permitUri: ['spiffe://cluster.local'] });
+    const manifest = manifestOf(dir, [serviceSpec('api', { dnsListed: [] }), serviceSpec('web', { dnsListed: [] })]);
+    const plan = planIssue(manifest, await loadCaView(manifest.caDir), new Date());
+    assert.deepEqual(plan.services.map((p) => p.spec.dns), [['api.default.svc.cluster.local'], ['web.default.svc.cluster.local']]);
+    assert.deepEqual(plan.notes, [
+      "left out 6 automatic DNS names outside the CA's name constraints (.svc.cluster.local): api: api, api: api.default, api: api.default.svc and 3 more",
+    ]);
+  });
+
+  test('when a name outside the constraints is listed under dns then planning still refuses it', async (t) => {
+    const dir = await tempDir(t);
+    await makeCaDir(dir, { permitDns: ['.svc.cluster.local'] });
+    const api = serviceSpec('api', { dnsListed: ['api.default'] });
+    const manifest = manifestOf(dir, [api]);
+    const ca = await loadCaView(manifest.caDir);
+    assert.throws(() => planIssue(manifest, ca, new Date()), (e: MtlsError) => {
+      assert.equal(e.code, 'SAN_NOT_PERMITTED');
+      assert.equal(e.message, `the CA in ${manifest.caDir} may not certify api: DNS name api.default is outside .svc.cluster.local`);
+      return true;
+    });
+  });
+
+  test('when the CA has no DNS constraints then every automatic name stays and there is no note', async (t) => {
+    const { manifest, ca } = await issued(t);
+    const plan = planIssue(manifest, ca, new Date());
+    assert.equal(plan.services[0]!.spec.dns.length, 4);
+    assert.deepEqual(plan.notes, []);
   });
 });

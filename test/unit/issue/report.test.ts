@@ -18,7 +18,7 @@ const plan = manifest.services.map((spec) => ({
 describe('issue report', () => {
   test('when services were issued then the table has one row each and a summary with the output folder', () => {
     const result: IssueRunResult = {
-      dryRun: false, plan, warnings: [],
+      dryRun: false, plan, warnings: [], notes: [],
       outcomes: [
         { service: 'frontend', namespace: 'default', action: 'issued', reason: 'no certificate yet', serial: 'bb', notBefore: '2026-12-01T00:00:00.000Z', notAfter: '2027-03-01T00:00:00.000Z', clamped: true, files: [] },
         { service: 'cart', namespace: 'default', action: 'unchanged', reason: 'up to date', serial: 'aa', notAfter: '2027-01-02T00:00:00.000Z', clamped: false, files: [] },
@@ -48,7 +48,7 @@ describe('issue report', () => {
   });
 
   test('when it is a dry run then rows show planned actions and the summary says nothing was written', () => {
-    const text = issueTable({ dryRun: true, plan, outcomes: [], warnings: [] }, manifest, '/w', plain);
+    const text = issueTable({ dryRun: true, plan, outcomes: [], warnings: [], notes: [] }, manifest, '/w', plain);
     assert.match(text, /^frontend {2}issue {7}- {11}no certificate yet$/m);
     assert.match(text, /dry run: 1 to issue, 0 to renew, 0 to reissue, 1 unchanged; nothing was written$/);
   });

@@ -116,6 +116,17 @@ describe('runIssue', () => {
     assert.match(again.warnings.join('\n'), /cannot outlive the issuing CA/);
   });
 
+  test('when a p12 service uses the default variable then the hint names it once', async (t) => {
+    const dir = await tempDir(t);
+    await makeCaDir(dir);
+    const spec = serviceSpec('a', { formats: ['pem', 'p12'], p12: { passwordEnv: 'MTLSCTL_P12_PASSWORD', legacy: false, friendlyName: 'a' } });
+    await assert.rejects(runIssue(manifestOf(dir, [spec]), runOptions()), (e: MtlsError) => {
+      assert.equal(e.code, 'P12_PASSWORD_REQUIRED');
+      assert.equal(e.hint, 'set p12.passwordFile in the manifest, or set MTLSCTL_P12_PASSWORD');
+      return true;
+    });
+  });
+
   test('when a service asks for p12 and no password is set then nothing is written and the error names the variable', async (t) => {
     const dir = await tempDir(t);
     await makeCaDir(dir);

@@ -100,6 +100,17 @@ describe('manifest from-k8s', () => {
     assert.equal(parseManifest(r.text, '/tmp/m.yaml').services.length, 2);
   });
 
+  test('when a workload is renamed then it keeps the cluster DNS names of its real name', async (t) => {
+    const text = [deployment('api', '', 'team-a'), deployment('api', '', 'team-b')].join('---\n');
+    const r = await fromText(t, text);
+    const renamed = r.manifest.services[1]!;
+    assert.equal(renamed.name, 'api-team-b');
+    assert.deepEqual(renamed.dns, ['api.team-b', 'api.team-b.svc', 'api.team-b.svc.cluster.local']);
+    assert.equal(r.manifest.services[0]!.dns, undefined, 'the first keeps its name and needs no extras');
+    const loaded = parseManifest(r.text, '/tmp/m.yaml').services[1]!;
+    assert.ok(loaded.dns.includes('api.team-b.svc.cluster.local'));
+  });
+
   test('when the YAML is broken then K8S_UNPARSEABLE lists file:line:col of each error', async (t) => {
     await assert.rejects(fromText(t, `${deployment('api')}---\nkind: Service\nmetadata: { name: x\n`), (e: MtlsError) => {
       assert.equal(e.code, 'K8S_UNPARSEABLE');

@@ -14,6 +14,7 @@ describe('manifest defaults', () => {
     const m = load('services:\n  - name: api\n');
     assert.equal(m.file, '/srv/app/mtls.yaml');
     assert.equal(m.trustDomain, 'cluster.local');
+    assert.equal(m.trustDomainFrom, 'default');
     assert.equal(m.clusterDomain, 'cluster.local');
     assert.equal(m.caDir, '/srv/app/pki');
     assert.equal(m.outDir, '/srv/app/out');
@@ -22,6 +23,7 @@ describe('manifest defaults', () => {
       namespace: 'default',
       serviceAccount: 'api',
       dns: ['api', 'api.default', 'api.default.svc', 'api.default.svc.cluster.local'],
+      dnsListed: [],
       ip: [],
       uri: ['spiffe://cluster.local/ns/default/sa/api'],
       usage: 'both',
@@ -43,7 +45,7 @@ describe('manifest defaults', () => {
   });
 
   test('when extras repeat default names then they are kept once, after the defaults', () => {
-    const s = load('services:\n  - name: web\n    dns: [shop.example.com, web.default, shop.example.com]\n    ip: [10.0.0.1, "::1", 10.0.0.1, "FD00:0:0::5", "fd00::5"]\n    uri: [spiffe://cluster.local/ns/default/sa/web, https://web.example/id]\n').services[0]!;
+    const s = load('services:\n  - name: web\n    dns: [shop.example.com, web.default, shop.example.com]\n    ip: [10.0.0.1, "::1", 10.0.0.1, "FD00:0:0::5", "fd00::5"]\n    uri: [https://web.example/id, https://web.example/id]\n').services[0]!;
     assert.deepEqual(s.dns, ['web', 'web.default', 'web.default.svc', 'web.default.svc.cluster.local', 'shop.example.com']);
     assert.deepEqual(s.ip, ['10.0.0.1', '::1', 'fd00::5']);
     assert.deepEqual(s.uri, ['spiffe://cluster.local/ns/default/sa/web', 'https://web.example/id']);

@@ -54,6 +54,7 @@ const CASES: Case[] = [
   { title: 'an IPv6 address has a zone', yaml: svc('    ip: ["fe80::1%eth0"]\n'), at: '3:10: services[0].ip[0]', says: /without a zone/ },
   { title: 'a URI is relative', yaml: svc('    uri: [/ns/default]\n'), at: '3:11: services[0].uri[0]', says: /not an absolute URI; start it with a scheme/ },
   { title: 'a URI has a space', yaml: svc('    uri: ["spiffe://x/a b"]\n'), at: '3:11: services[0].uri[0]', says: /not a valid URI/ },
+  { title: 'a URI is a second SPIFFE ID', yaml: svc('    uri: [https://api.example/id, spiffe://cluster.local/ns/x/sa/y]\n'), at: '3:35: services[0].uri[1]', says: /would be a second SPIFFE ID, and an X\.509-SVID holds exactly one; remove it/ },
   { title: 'a ttl has an unknown unit', yaml: svc('    ttl: 90x\n'), at: '3:10: services[0].ttl', says: /"90x" is not a duration; use a number and a unit/ },
   { title: 'a ttl is a bare number', yaml: svc('    ttl: 90\n'), at: '3:10: services[0].ttl', says: /expected a string, got the number 90; write a duration such as 90d/ },
   { title: 'renewBefore is empty', yaml: svc('    renewBefore:\n'), at: '3:5: services[0].renewBefore', says: /expected a string, got nothing/ },
