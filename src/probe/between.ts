@@ -3,7 +3,8 @@
  * A's files connect to it, so a manifest's pairing is checked without a cluster.
  */
 import { createServer, type Server } from 'node:tls';
-import { join } from 'node:path';
+import { access } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Manifest, ServiceSpec } from '../manifest/types.js';
 import { inputError, usageError } from '../errors.js';
@@ -46,6 +47,7 @@ export async function probeBetween(req: BetweenRequest, now: () => Date): Promis
   const b = findService(manifest, req.to, '--to');
   const aFiles = serviceFiles(manifest, a.name);
   const bFiles = serviceFiles(manifest, b.name);
+  for (const [service, files] of [[a, aFiles], [b, bFiles]] as const) await requireIssued(manifest, service.name, files, req.cwd);
   const servername = serverNameOf(b, manifest.clusterDomain);
   const server = await startServer(bFiles, req);
   try {
@@ -68,6 +70,21 @@ function findService(manifest: Manifest, name: string, option: string): ServiceS
   if (service) return service;
   const names = manifest.services.map((s) => s.name).join(', ');
   throw usageError('USAGE_INVALID_VALUE', `${option} ${name} is not a service of ${manifest.file}`, `services: ${names}`);
+}
+
+/**
+ * A service listed but never issued is the usual cause of missing files: say so, with the command.
+ * @throws MtlsError FILE_NOT_FOUND naming the service and the first missing file.
+ */
+async function requireIssued(manifest: Manifest, name: string, files: ReturnType<typeof serviceFiles>, cwd: string): Promise<void> {
+  for (const file of [files.chain, files.key, files.ca]) {
+    try {
+      await access(file);
+    } catch {
+      const shown = relative(cwd, manifest.file) || manifest.file;
+      throw inputError('FILE_NOT_FOUND', `service ${name} has no ${file} (not issued yet?)`, `issue it first: mtlsctl issue -f ${shown} --only ${name}`);
+    }
+  }
 }
 
 async function startServer(files: ReturnType<typeof serviceFiles>, req: BetweenRequest): Promise<Server> {

@@ -8,7 +8,7 @@ import { inputError, MtlsError, EXIT } from '../errors.js';
 import { loadLocalMaterial } from './local-material.js';
 import { summarizeCert, type CertSummary } from './report.js';
 import { judgeClient, type ClientJudgement } from './judge-client.js';
-import type { Target } from './target.js';
+import { formatTarget, type Target } from './target.js';
 
 /** What server mode needs. */
 export interface ListenRequest {
@@ -123,11 +123,19 @@ function failedHandshake(error: NodeJS.ErrnoException, socket: TLSSocket | undef
 
 async function bind(server: Server, target: Target): Promise<{ host: string; port: number }> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(new MtlsError('PROBE_LISTEN_FAILED', EXIT.localState, `cannot listen on ${target.host}:${target.port}: ${error.code ?? error.message}`, { hint: 'pick a free port (0 picks one) or stop what holds it' })));
+    server.once('error', (error: NodeJS.ErrnoException) => reject(new MtlsError('PROBE_LISTEN_FAILED', EXIT.localState, `cannot listen on ${formatTarget(target)}: ${error.code ?? error.message}`, { hint: bindHint(error.code, target.port) })));
     server.listen(target.port, target.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
   return { host: address.address, port: address.port };
+}
+
+/** What to do about a failed bind, by the reason the system gave. */
+export function bindHint(code: string | undefined, port: number): string {
+  if (code === 'EADDRINUSE') return `another process holds port ${port}: pick a free port (0 picks one), or find it with ss -ltnp | grep :${port}`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'listen on an address of this machine: 127.0.0.1, ::1, 0.0.0.0 or one from `ip -br addr`';
+  if (code === 'EACCES') return 'ports below 1024 need privileges: use a port above 1023';
+  return 'pick another address or port (0 picks a free port)';
 }
 
 async function closeAll(server: Server): Promise<void> {

@@ -1,6 +1,7 @@
 /** Turns probe's command-line options into one of its three modes, checking combinations. */
+import { isIP } from 'node:net';
 import { usageError } from '../errors.js';
-import { durationOption } from '../time/duration.js';
+import { parseDuration } from '../time/duration.js';
 import { parseTarget } from './target.js';
 import type { ClientProbeRequest } from './run-client.js';
 import type { BetweenRequest } from './between.js';
@@ -45,7 +46,7 @@ export function probeOptions(raw: Record<string, unknown>, args: string[], path:
     if (!o.cert || !o.key || !o.ca) throw usageError('USAGE', '--listen needs --cert, --key and --ca', 'mtlsctl probe --listen 127.0.0.1:8443 --cert chain.pem --key key.pem --ca ca.pem');
     return {
       kind: 'listen',
-      request: { listen: parseTarget(o.listen, '--listen'), cert: path(o.cert), key: path(o.key), ca: path(o.ca), count: count(o.count), timeoutMs: timeout(o.timeout, '30s'), ...versions },
+      request: { listen: parseTarget(o.listen, '--listen', undefined, true), cert: path(o.cert), key: path(o.key), ca: path(o.ca), count: count(o.count), timeoutMs: timeout(o.timeout, '30s'), ...versions },
     };
   }
   if (o.count !== undefined) throw usageError('USAGE', '--count only applies to --listen');
@@ -55,7 +56,8 @@ export function probeOptions(raw: Record<string, unknown>, args: string[], path:
     return { kind: 'between', request: { manifestFile: path(o.file), from: o.from, to: o.to, timeoutMs: timeout(o.timeout, '5s'), ...versions } };
   }
   if (!target) throw usageError('USAGE', 'probe needs HOST:PORT, --from/--to or --listen', 'mtlsctl probe api.internal:8443 --cert chain.pem --key key.pem --ca ca.pem');
-  if (Boolean(o.cert) !== Boolean(o.key)) throw usageError('USAGE', '--cert and --key go together');
+  if (Boolean(o.cert) !== Boolean(o.key)) throw usageError('USAGE', `${o.cert ? '--cert' : '--key'} needs ${o.cert ? '--key' : '--cert'} as well`, 'give both: --cert out/SERVICE/chain.pem --key out/SERVICE/key.pem, or neither');
+  if (o.servername !== undefined) checkServername(o.servername);
   return {
     kind: 'client',
     request: {
@@ -74,8 +76,20 @@ function conflicts(mode: string, others: Record<string, unknown>): void {
   if (given.length > 0) throw usageError('USAGE', `${mode} cannot be combined with ${given.join(', ')}`);
 }
 
+/** setTimeout fires at once beyond 2^31-1 ms; a day is far more than any probe needs. */
+const MAX_TIMEOUT_MS = 86_400_000;
+
 function timeout(text: string | undefined, fallback: string): number {
-  return durationOption('--timeout', text ?? fallback);
+  const ms = parseDuration(text ?? fallback);
+  if (ms === undefined) throw usageError('USAGE_INVALID_VALUE', `--timeout ${JSON.stringify(text)} is not a duration above zero`, 'use a number and a unit: 5s, 30s, 2m');
+  if (ms > MAX_TIMEOUT_MS) throw usageError('USAGE_INVALID_VALUE', `--timeout ${JSON.stringify(text)} is longer than a day`, 'use a shorter bound, e.g. 30s or 10m');
+  return ms;
+}
+
+/** SNI is a DNS name; an IP is allowed only as the name to verify the certificate against. */
+function checkServername(name: string): void {
+  if (isIP(name) || /^(?=.{1,253}$)[A-Za-z0-9_*]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/.test(name)) return;
+  throw usageError('USAGE_INVALID_VALUE', `--servername ${JSON.stringify(name)} is not a DNS name`, 'give the name the server certificate carries, e.g. --servername api.internal');
 }
 
 function count(text: string | undefined): number | undefined {

@@ -14,13 +14,16 @@ export function renderReport(r: ProbeReport, c: ChalkInstance): string {
   if (r.serverChain.length > 0) lines.push(...serverChain(r, c), '');
   const cc = r.clientCertificate;
   if (r.tls.protocol || cc.requested || cc.presented.length > 0) lines.push(...clientSide(r), '');
-  lines.push(`server verdict  ${verdictText(r)}`, '', ...renderDiagnosis(r.diagnosis, c));
+  // Without a TLS session there is no verdict to show: the failed step above already says why.
+  const hasVerdict = r.verdict !== 'not-attempted' && (r.verdict !== 'unknown' || Boolean(r.tls.protocol) || !r.error);
+  if (hasVerdict) lines.push(`server verdict  ${verdictText(r)}`, '');
+  lines.push(...renderDiagnosis(r.diagnosis, c));
   return lines.join('\n');
 }
 
 function heading(r: ProbeReport): string {
   const target = formatTarget(r.target);
-  const as = r.target.servername ? ` (server name ${r.target.servername})` : '';
+  const as = r.target.servername && r.target.servername !== r.target.host ? ` (server name ${r.target.servername})` : '';
   const between = r.services ? `${r.services.from} -> ${r.services.to} on loopback, ` : '';
   return `probe ${between}${target}${as}`;
 }

@@ -10,16 +10,18 @@ export interface Target {
 
 /**
  * Parses `HOST:PORT`, `[V6]:PORT` or `HOST` (port defaults to `defaultPort`).
+ * Port 0 only makes sense for `--listen` (the system picks one): `anyPort` allows it.
  * @throws MtlsError USAGE_INVALID_VALUE for anything else.
  */
-export function parseTarget(text: string, option: string, defaultPort?: number): Target {
+export function parseTarget(text: string, option: string, defaultPort?: number, anyPort = false): Target {
   const bracketed = /^\[([0-9a-fA-F:.%\w-]+)\](?::(\d+))?$/.exec(text);
   const plain = /^([^:[\]\s]+)(?::(\d+))?$/.exec(text);
   const match = bracketed ?? plain;
   if (bracketed && isIP(bracketed[1]!) !== 6) throw invalid(text, option);
   if (!match) throw invalid(text, option, isIP(text) === 6 ? `write IPv6 addresses in brackets: [${text}]:443` : undefined);
   const port = match[2] === undefined ? defaultPort : Number(match[2]);
-  if (port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) throw invalid(text, option, 'give a port: HOST:PORT');
+  if (port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) throw invalid(text, option, 'give a port from 1 to 65535: HOST:PORT');
+  if (port === 0 && !anyPort) throw usageError('USAGE_INVALID_VALUE', `${option} ${JSON.stringify(text)} has port 0, which nothing can be connected to`, 'give the port the service listens on, e.g. api.internal:8443');
   return { host: match[1]!, port };
 }
 

@@ -67,7 +67,9 @@ const cases: Case[] = [
   { title: 'the server only speaks TLS 1.2 and the client requires 1.3', code: 'protocol-version-mismatch', exit: 1, obs: () => ({ ...failed('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', 'tlsv1 alert protocol version: SSL alert number 70') }) },
   { title: 'the server answers the ClientHello with handshake_failure', code: 'no-shared-cipher', exit: 1, obs: () => ({ ...failed('ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'sslv3 alert handshake failure: SSL alert number 40') }) },
   { title: 'the server refuses the ClientHello with unrecognized_name', code: 'server-name-mismatch', exit: 1, obs: () => ({ ...failed('ERR_SSL_TLSV1_UNRECOGNIZED_NAME', 'tlsv1 unrecognized name: SSL alert number 112') }) },
-  { title: 'the server closes right after the ClientHello', code: 'not-tls', exit: 5, obs: () => failed('CLOSED_NO_ALERT') },
+  { title: 'the server closes right after the ClientHello', code: 'not-tls', exit: 5, obs: () => failed('ECONNRESET', 'Client network socket disconnected before secure TLS connection was established') },
+  { title: 'the server closes without an alert after its ServerHello', code: 'handshake-aborted', exit: 5, obs: () => failed('CLOSED_NO_ALERT', 'the server closed the connection during the handshake without an alert (ECONNRESET)'), evidence: /CLOSED_NO_ALERT/ },
+  { title: 'there is no route to the address', code: 'host-unreachable', exit: 5, obs: () => failed('ENETUNREACH', 'connect ENETUNREACH 10.9.9.9:443') },
   { title: 'the server chain comes from another CA', code: 'server-cert-untrusted', exit: 1, obs: () => ({ serverChain: chainOf(f.foreign, f.other), serverAuthorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }), evidence: /Other Root CA/ },
   { title: 'the server certificate has expired', code: 'server-cert-expired', exit: 1, obs: () => ({ serverChain: chainOf(f.expired, f.ca), serverAuthorizationError: 'CERT_HAS_EXPIRED' }), evidence: /notAfter/ },
   { title: 'the server certificate is not yet valid', code: 'server-cert-not-yet-valid', exit: 1, obs: () => ({ serverChain: chainOf(f.future, f.ca), serverAuthorizationError: 'CERT_NOT_YET_VALID' }) },
@@ -91,6 +93,14 @@ const cases: Case[] = [
   { title: 'nginx answers 400 "The SSL certificate error" to an expired client', code: 'client-cert-expired', exit: 1, obs: () => ({ clientChainSent: chainOf(f.expired, f.ca), http: { status: 400, statusText: 'Bad Request', bodyHead: '<html><head><title>400 The SSL certificate error</title></head>' } }), evidence: /HTTP 400/ },
   { title: 'nginx answers 200 to a client with a certificate', code: 'ok', exit: 0, obs: () => ({ http: { status: 200, statusText: 'OK', bodyHead: 'hello' } }) },
   { title: 'a lax server accepts an expired client from another CA', code: 'ok', exit: 0, obs: () => ({ clientChainSent: [f.expired.der] , acceptableCaNames: [readCertificate(f.other.root.der).subject] }), evidence: /warning: .* outside its validity[\s\S]*may accept any certificate/ },
+];
+
+/** How the timeout summary names the step that stalled. */
+const timeouts: Array<[string, Partial<HandshakeObservation>, RegExp]> = [
+  ['the resolver never answers', { ...failed('ETIMEDOUT', 'resolve did not finish within the timeout'), timings: [{ step: 'resolve', ms: 5000 }] }, /did not resolve within the timeout/],
+  ['the TCP connection never completes', { ...failed('ETIMEDOUT', 'connect did not finish within the timeout'), timings: [{ step: 'resolve', ms: 1 }, { step: 'connect', ms: 5000 }] }, /did not accept a TCP connection/],
+  ['the server accepts TCP and says nothing', failed('HANDSHAKE_TIMEOUT', 'the server sent nothing within 5000 ms'), /accepted TCP but never answered the TLS ClientHello/],
+  ['the server stalls mid-handshake', failed('HANDSHAKE_TIMEOUT', 'the handshake did not complete within 5000 ms'), /stalled before finishing/],
 ];
 
 describe('diagnose', () => {
@@ -117,6 +127,14 @@ describe('diagnose', () => {
       assert.ok(d.summary.length > 0 && !d.summary.includes('\n'));
       assert.ok(d.hint.length > 0);
       if (c.evidence) assert.match(d.evidence.join('\n'), c.evidence);
+    });
+  }
+
+  for (const [what, obs, summary] of timeouts) {
+    test(`when ${what} then the timeout summary names that step`, () => {
+      const d = diagnose(observed(obs), material(), now);
+      assert.equal(d.code, 'timeout');
+      assert.match(d.summary, summary);
     });
   }
 
