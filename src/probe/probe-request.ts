@@ -55,6 +55,8 @@ export function probeOptions(raw: Record<string, unknown>, args: string[], path:
     conflicts('--from/--to', { target, '--cert': o.cert, '--key': o.key, '--ca': o.ca, '--servername': o.servername, '--http': o.http });
     return { kind: 'between', request: { manifestFile: path(o.file), from: o.from, to: o.to, timeoutMs: timeout(o.timeout, '5s'), ...versions } };
   }
+  // `--http HOST:PORT` swallows the target as a path: say that, not "needs HOST:PORT".
+  if (!target && typeof o.http === 'string') httpPath(o.http);
   if (!target) throw usageError('USAGE', 'probe needs HOST:PORT, --from/--to or --listen', 'mtlsctl probe api.internal:8443 --cert chain.pem --key key.pem --ca ca.pem');
   if (Boolean(o.cert) !== Boolean(o.key)) throw usageError('USAGE', `${o.cert ? '--cert' : '--key'} needs ${o.cert ? '--key' : '--cert'} as well`, 'give both: --cert out/SERVICE/chain.pem --key out/SERVICE/key.pem, or neither');
   if (o.servername !== undefined) checkServername(o.servername);
@@ -65,7 +67,7 @@ export function probeOptions(raw: Record<string, unknown>, args: string[], path:
       servername: o.servername,
       files: { cert: o.cert && path(o.cert), key: o.key && path(o.key), ca: o.ca && path(o.ca) },
       timeoutMs: timeout(o.timeout, '5s'),
-      httpPath: o.http === undefined ? undefined : o.http === true ? '/' : String(o.http),
+      httpPath: httpPath(o.http),
       ...versions,
     },
   };
@@ -84,6 +86,18 @@ function timeout(text: string | undefined, fallback: string): number {
   if (ms === undefined) throw usageError('USAGE_INVALID_VALUE', `--timeout ${JSON.stringify(text)} is not a duration above zero`, 'use a number and a unit: 5s, 30s, 2m');
   if (ms > MAX_TIMEOUT_MS) throw usageError('USAGE_INVALID_VALUE', `--timeout ${JSON.stringify(text)} is longer than a day`, 'use a shorter bound, e.g. 30s or 10m');
   return ms;
+}
+
+/** The request target goes into the request line verbatim: spaces or CR/LF would forge headers. */
+function httpPath(value: string | boolean | undefined): string | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return '/';
+  if (/^\/[\x21-\x7e]*$/.test(value)) return value;
+  const hint = value.startsWith('/')
+    ? 'percent-encode spaces and other special characters, e.g. /a%20b'
+    : 'give a path such as /healthz; a bare --http takes the next word as its path, so write --http / before HOST:PORT';
+  const why = value.startsWith('/') ? 'holds spaces or control characters' : 'does not start with /';
+  throw usageError('USAGE_INVALID_VALUE', `--http path ${JSON.stringify(value)} ${why}`, hint);
 }
 
 /** SNI is a DNS name; an IP is allowed only as the name to verify the certificate against. */
