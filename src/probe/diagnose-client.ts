@@ -36,7 +36,11 @@ export function diagnoseClientVerdict(obs: HandshakeObservation, local: LocalMat
   const sent = obs.clientChainSent;
   if (obs.verdict === 'accepted' && !alert && !http) return accepted(obs, sent, now);
   if (obs.verdict === 'unknown' && !alert && !http) {
-    return diagnosis('timeout', 'the handshake finished but the server gave no verdict within the timeout', [obs.error ? errorLine(obs.error) : 'no alert, close or data from the server'], 'raise --timeout; if the server speaks HTTP, probe with --http');
+    const evidence = [obs.error ? errorLine(obs.error) : 'no alert, close or data from the server'];
+    if (obs.error?.code === 'HTTP_TIMEOUT') {
+      return diagnosis('timeout', 'the handshake finished, but no HTTP response came back within the timeout', evidence, 'check that this port serves HTTP (drop --http if not), or raise --timeout');
+    }
+    return diagnosis('timeout', 'the handshake finished, but the server gave no verdict within the timeout', evidence, 'raise --timeout; if the server speaks HTTP, probe with --http');
   }
   const how = refusal(obs, alert, http);
   if (sent.length === 0 || alert?.description === 116 || http === 'missing') return required(obs, local, how);

@@ -34,8 +34,8 @@ function steps(r: ProbeReport): string[] {
     resolve: r.target.address ?? '',
     connect: '',
     handshake: r.tls.protocol ? [r.tls.protocol, r.tls.cipher, r.tls.alpn ? `ALPN ${r.tls.alpn}` : 'no ALPN'].filter(Boolean).join(', ') : r.error?.code ?? '',
-    verdict: r.verdict === 'rejected-alert' && r.alert ? `rejected with alert ${r.alert.name}` : r.verdict,
-    http: r.http ? `${r.http.status} ${r.http.statusText}` : '',
+    verdict: r.verdict === 'rejected-alert' && r.alert ? `rejected with alert ${r.alert.name}` : r.verdict === 'unknown' ? 'no answer' : r.verdict,
+    http: r.http ? `${r.http.status} ${r.http.statusText}` : 'no response',
   };
   const lines = r.timings.map((t) => `  ${pad(t.step, 10)} ${`${t.ms.toFixed(1)} ms`.padStart(9)}  ${detail[t.step] ?? ''}`.trimEnd());
   if (r.error && !r.timings.some((t) => t.step === 'handshake')) lines.push(`  failed     ${errorLine(r.error)}`);
@@ -80,7 +80,7 @@ function verdictText(r: ProbeReport): string {
     case 'rejected-alert': return `rejected with ${alert}`;
     case 'rejected-close': return 'rejected: the server closed the connection without an alert';
     case 'not-attempted': return 'not asked';
-    default: return r.error ? `none (${r.error.code})` : 'none within the timeout';
+    default: return r.error && !r.error.code.endsWith('TIMEOUT') ? `none (${r.error.code})` : 'none within the timeout';
   }
 }
 

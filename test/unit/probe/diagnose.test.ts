@@ -100,6 +100,8 @@ const timeouts: Array<[string, Partial<HandshakeObservation>, RegExp]> = [
   ['the resolver never answers', { ...failed('ETIMEDOUT', 'resolve did not finish within the timeout'), timings: [{ step: 'resolve', ms: 5000 }] }, /did not resolve within the timeout/],
   ['the TCP connection never completes', { ...failed('ETIMEDOUT', 'connect did not finish within the timeout'), timings: [{ step: 'resolve', ms: 1 }, { step: 'connect', ms: 5000 }] }, /did not accept a TCP connection/],
   ['the server accepts TCP and says nothing', failed('HANDSHAKE_TIMEOUT', 'the server sent nothing within 5000 ms'), /accepted TCP but never answered the TLS ClientHello/],
+  ['a TLS 1.3 server never judges the client', { verdict: 'unknown', error: { code: 'VERDICT_TIMEOUT', message: 'the server neither accepted nor rejected the client certificate within 2000 ms' } }, /server gave no verdict/],
+  ['the server never answers the HTTP request', { verdict: 'unknown', error: { code: 'HTTP_TIMEOUT', message: 'no HTTP response within 2000 ms' } }, /no HTTP response came back/],
   ['the server stalls mid-handshake', failed('HANDSHAKE_TIMEOUT', 'the handshake did not complete within 5000 ms'), /stalled before finishing/],
 ];
 
