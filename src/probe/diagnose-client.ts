@@ -139,7 +139,11 @@ function unknownCa(obs: HandshakeObservation, local: LocalMaterial, chain: CertF
     evidence.push('the client sent only its leaf, without the intermediate');
     return diagnosis('client-cert-unknown-ca', `the server cannot link the client certificate to a CA it trusts: the intermediate ${leaf.issuer} was not sent`, evidence, 'present chain.pem (leaf then intermediate) as --cert, not cert.pem');
   }
-  if (lone) evidence.push(`the client sent only its leaf: if ${leaf.issuer} is an intermediate CA, present chain.pem (leaf then intermediate) instead of cert.pem`);
+  if (lone) {
+    // Only the leaf went out: a missing intermediate is the likelier cause, so the fix names chain.pem first.
+    evidence.push('the client sent only its leaf, no intermediate');
+    return diagnosis('client-cert-unknown-ca', `the server cannot link the client certificate to a CA it trusts: only the leaf was sent, not its issuer ${leaf.issuer}`, evidence, `present chain.pem (leaf then intermediate) as --cert, not cert.pem; if ${leaf.issuer} is a root, add it to the server's client trust bundle`);
+  }
   return diagnosis('client-cert-unknown-ca', `the server does not trust ${chain[chain.length - 1]!.issuer}, the CA behind the client certificate`, evidence, 'add the client\'s root CA to the server\'s client trust bundle, or reissue the client certificate from the CA the server trusts (`mtlsctl issue` with the shared CA)');
 }
 

@@ -76,12 +76,17 @@ function verdictText(r: ProbeReport): string {
   const alert = r.alert ? `alert ${r.alert.name} (${r.alert.description}): ${r.alert.meaning}` : '';
   const http = r.http ? `; HTTP ${r.http.status} ${r.http.statusText}` : '';
   switch (r.verdict) {
-    case 'accepted': return `accepted${REASONS[r.verdictReason ?? ''] ?? ''}${http}`;
+    case 'accepted': return refusedOverHttp(r) ? `rejected at the HTTP layer: HTTP ${r.http!.status} ${r.http!.statusText} (TLS itself completed)` : `accepted${REASONS[r.verdictReason ?? ''] ?? ''}${http}`;
     case 'rejected-alert': return `rejected with ${alert}`;
     case 'rejected-close': return 'rejected: the server closed the connection without an alert';
     case 'not-attempted': return 'not asked';
     default: return r.error && !r.error.code.endsWith('TIMEOUT') ? `none (${r.error.code})` : 'none within the timeout';
   }
+}
+
+/** nginx finishes TLS and refuses in its HTTP answer: "accepted" would contradict the diagnosis below. */
+function refusedOverHttp(r: ProbeReport): boolean {
+  return r.http !== undefined && r.http.status >= 400 && r.diagnosis.exitCode !== 0 && r.diagnosis.code !== 'mtls-not-enforced';
 }
 
 /** The diagnosis block: one line with code and summary, evidence, then `fix:`. */
