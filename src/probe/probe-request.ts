@@ -108,7 +108,7 @@ function checkServername(name: string): void {
 
 function count(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw usageError('USAGE_INVALID_VALUE', `--count ${JSON.stringify(text)} is not a positive whole number`);
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw usageError('USAGE_INVALID_VALUE', `--count ${JSON.stringify(text)} is not a positive whole number`, 'e.g. --count 1 to judge one client and stop');
   return n;
 }

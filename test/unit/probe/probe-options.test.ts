@@ -69,6 +69,8 @@ describe('probeOptions', () => {
     ['an empty --http path', { http: '' }, ['h:1'], /does not start with \//],
     ['an --http path without a leading slash', { http: 'healthz' }, ['h:1'], /does not start with \//],
     ['--http right before the target', { http: 'api.internal:8443' }, [], /--http path "api.internal:8443" does not start with \//],
+    ['--count 0 with --listen', { listen: '127.0.0.1:0', cert: 'c', key: 'k', ca: 'a', count: '0' }, [], /--count "0" is not a positive whole number/],
+    ['--count 1e3 with --listen', { listen: '127.0.0.1:0', cert: 'c', key: 'k', ca: 'a', count: '1e3' }, [], /--count "1e3" is not a positive whole number/],
     ['a target with port 0', {}, ['127.0.0.1:0'], /has port 0/],
     ['--from without --to', { from: 'a' }, [], /--from and --to go together/],
     ['--from/--to with a target', { from: 'a', to: 'b' }, ['h:1'], /cannot be combined with HOST:PORT/],
