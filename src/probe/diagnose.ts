@@ -16,14 +16,18 @@ export type { Diagnosis, DiagnosisCode } from './diagnosis-codes.js';
 
 /** Names the one cause of an observed handshake's outcome. */
 export function diagnose(observation: HandshakeObservation, local: LocalMaterial, now: Date): Diagnosis {
-  return (
-    diagnoseLocal(local) ??
-    diagnoseUnreachable(observation) ??
-    diagnoseNegotiation(observation) ??
-    diagnoseServerCert(observation, local, now) ??
-    diagnoseClientVerdict(observation, local, now)
-  );
+  const early = diagnoseLocal(local) ?? diagnoseUnreachable(observation) ?? diagnoseNegotiation(observation);
+  if (early) return early;
+  const server = diagnoseServerCert(observation, local, now);
+  if (!server) return diagnoseClientVerdict(observation, local, now);
+  // Both sides can be wrong at once; without this line the second problem shows up only after the first fix.
+  const client = CLIENT_CERT_ALERTS.has(alertOf(observation)?.description ?? -1) ? diagnoseClientVerdict(observation, local, now) : undefined;
+  if (client && client.code !== 'ok') server.evidence.push(`also: ${client.code}: ${client.summary}`);
+  return server;
 }
+
+/** Alerts by which a server turns down the client certificate, not the handshake as such. */
+const CLIENT_CERT_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49, 116]);
 
 /** Problems visible in the local files alone, found before connecting. */
 export function diagnoseLocal(local: LocalMaterial): Diagnosis | undefined {

@@ -140,6 +140,19 @@ describe('diagnose', () => {
     });
   }
 
+  test('when the client distrusts the server and the server answers unknown_ca then both problems are named', () => {
+    const obs = observed({ serverChain: chainOf(f.foreign, f.other), serverAuthorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', clientChainSent: chainOf(f.foreign, f.other), verdict: 'rejected-alert', alertReceived: alert(48, 'unknown_ca') });
+    const d = diagnose(obs, material(), now);
+    assert.equal(d.code, 'server-cert-untrusted');
+    assert.match(d.evidence.at(-1)!, /^also: client-cert-unknown-ca: /);
+  });
+
+  test('when the client distrusts the server that accepted it then no second problem is named', () => {
+    const d = diagnose(observed({ serverChain: chainOf(f.foreign, f.other), serverAuthorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }), material(), now);
+    assert.equal(d.code, 'server-cert-untrusted');
+    assert.doesNotMatch(d.evidence.join('\n'), /also:/);
+  });
+
   test('when the table is read then every diagnosis code has a case', () => {
     const covered = new Set(cases.map((c) => c.code));
     assert.deepEqual(DIAGNOSIS_CODES.filter((code) => !covered.has(code)), []);
