@@ -49,7 +49,8 @@ export async function probeBetween(req: BetweenRequest, now: () => Date): Promis
   const bFiles = serviceFiles(manifest, b.name);
   for (const [service, files] of [[a, aFiles], [b, bFiles]] as const) await requireIssued(manifest, service.name, files, req.cwd);
   const servername = serverNameOf(b, manifest.clusterDomain);
-  const server = await startServer(bFiles, req);
+  const reissue = (name: string) => `reissue it: mtlsctl issue -f ${relative(req.cwd, manifest.file) || manifest.file} --only ${name} --force`;
+  const server = await startServer(bFiles, req, b.name, reissue(b.name));
   try {
     const { material, pem } = await loadLocalMaterial({ cert: aFiles.chain, key: aFiles.key, ca: aFiles.ca }, servername);
     material.clientTrust = certificatesOf(await readText(bFiles.ca), bFiles.ca);
@@ -59,6 +60,8 @@ export async function probeBetween(req: BetweenRequest, now: () => Date): Promis
       material, 'between', now,
     );
     report.services = { from: a.name, to: b.name };
+    // The files came from the manifest, not from --cert/--key: the fix is to reissue the service.
+    if (report.diagnosis.code === 'client-key-mismatch') report.diagnosis.hint = `${a.name}'s key.pem does not belong to its chain.pem: ${reissue(a.name)}`;
     return report;
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -87,13 +90,14 @@ async function requireIssued(manifest: Manifest, name: string, files: ReturnType
   }
 }
 
-async function startServer(files: ReturnType<typeof serviceFiles>, req: BetweenRequest): Promise<Server> {
+async function startServer(files: ReturnType<typeof serviceFiles>, req: BetweenRequest, name: string, hint: string): Promise<Server> {
   const [cert, key, ca] = [await readText(files.chain), await readText(files.key), await readText(files.ca)];
   let server: Server;
   try {
     server = createServer({ cert, key, ca, requestCert: true, rejectUnauthorized: true, minVersion: req.minVersion, maxVersion: req.maxVersion });
   } catch (error) {
-    throw inputError('PEM_UNPARSEABLE', `cannot serve ${files.chain} with ${files.key}: ${(error as Error).message}`, 'reissue the service: mtlsctl issue');
+    const why = /key values mismatch/.test((error as Error).message) ? 'its key.pem does not belong to its chain.pem' : (error as Error).message;
+    throw inputError('PEM_UNPARSEABLE', `cannot run ${name} as the server (${files.chain}): ${why}`, hint);
   }
   // A strict Node.js server says nothing useful on rejection (ECONNRESET): the diagnosis checks B's trust bundle itself.
   server.on('tlsClientError', () => undefined);

@@ -129,15 +129,16 @@ describe('mtlsctl probe names the cause for broken peers', { concurrency: 3 }, (
   });
 });
 
-describe('mtlsctl probe --from/--to with a service never issued', () => {
+describe('mtlsctl probe --from/--to with a service never issued or a swapped key', () => {
   let cwd: string;
   before(async () => {
     cwd = await mkdtemp(join(tmpdir(), 'mtlsctl-probe-unissued-'));
-    await writeFile(join(cwd, 'mtls.yaml'), 'services:\n  - name: web\n  - name: api\n');
-    for (const args of [['init'], ['issue', '--only', 'web']]) {
+    await writeFile(join(cwd, 'mtls.yaml'), 'services:\n  - name: web\n  - name: api\n  - name: db\n');
+    for (const args of [['init'], ['issue', '--only', 'web,db']]) {
       const r = await mtlsctl(args, { cwd });
       assert.equal(r.exitCode, 0, `${args.join(' ')}: ${r.stderr}`);
     }
+    await writeFile(join(cwd, 'out', 'db', 'key.pem'), await readFile(join(cwd, 'out', 'web', 'key.pem')));
   });
   after(() => rm(cwd, { recursive: true, force: true }));
 
@@ -145,5 +146,19 @@ describe('mtlsctl probe --from/--to with a service never issued', () => {
     const r = await mtlsctl(['probe', '--from', 'web', '--to', 'api'], { cwd });
     assertUserError(r, 3, 'FILE_NOT_FOUND', /service api has no .*chain\.pem \(not issued yet\?\)/);
     assert.match(r.stderr, /hint: issue it first: mtlsctl issue -f mtls\.yaml --only api/);
+  });
+
+  test('when the server side holds a key of another service then the error names the service to reissue', async () => {
+    const r = await mtlsctl(['probe', '--from', 'web', '--to', 'db'], { cwd });
+    assertUserError(r, 3, 'PEM_UNPARSEABLE', /cannot run db as the server .*: its key\.pem does not belong to its chain\.pem/);
+    assert.match(r.stderr, /hint: reissue it: mtlsctl issue -f mtls\.yaml --only db --force/);
+  });
+
+  test('when the client side holds a key of another service then client-key-mismatch says to reissue it', async () => {
+    const r = await mtlsctl(['probe', '--from', 'db', '--to', 'web', '--json'], { cwd });
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.diagnosis.code, 'client-key-mismatch');
+    assert.equal(r.exitCode, 1);
+    assert.match(doc.diagnosis.hint, /--only db --force/);
   });
 });
