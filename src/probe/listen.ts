@@ -3,11 +3,12 @@
  * says why it accepts or rejects each one.
  */
 import { createServer, type Server, type TLSSocket } from 'node:tls';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { inputError, MtlsError, EXIT } from '../errors.js';
 import { loadLocalMaterial } from './local-material.js';
 import { summarizeCert, type CertSummary } from './report.js';
 import { judgeClient, type ClientJudgement } from './judge-client.js';
+import { judgeFailedHandshake } from './listen-failures.js';
 import { formatTarget, type Target } from './target.js';
 
 /** What server mode needs. */
@@ -36,6 +37,8 @@ export interface ListenReport {
   listen: { host: string; port: number };
   clients: ClientRecord[];
   ended: 'count' | 'timeout';
+  /** Connections still without a finished handshake when the probe stopped (cut, not judged). */
+  unfinished?: number;
 }
 
 /** Callbacks for progress while serving. */
@@ -53,21 +56,36 @@ export async function listenAndJudge(req: ListenRequest, now: () => Date, events
   if (material.keyMatchesCert === false) throw inputError('PEM_UNPARSEABLE', `${req.key} does not belong to ${req.cert}`, 'pass the key.pem written next to the certificate');
   const clients: ClientRecord[] = [];
   const server = createServer({ cert: pem.cert, key: pem.key, ca: pem.ca, requestCert: true, rejectUnauthorized: false, minVersion: req.minVersion, maxVersion: req.maxVersion });
+  // Raw connections, so that an idle client cannot keep the process alive past the timeout.
+  const connections = new Set<Socket>();
+  const secured = new Set<string>();
+  server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
+  let open = true;
   const done = new Promise<ListenReport['ended']>((resolve) => {
     const record = (r: ClientRecord) => {
+      if (!open) return; // a client torn down at the end is not a verdict
       clients.push(r);
       events.client(r);
       if (req.count !== undefined && clients.length >= req.count) resolve('count');
     };
-    server.on('secureConnection', (socket: TLSSocket) => record(judgeSocket(socket, material.serverTrust, now())));
+    server.on('secureConnection', (socket: TLSSocket) => {
+      secured.add(peerKey(socket));
+      record(judgeSocket(socket, material.serverTrust, now()));
+    });
     server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => record(failedHandshake(error, socket)));
     setTimeout(() => resolve('timeout'), req.timeoutMs).unref();
   });
   const address = await bind(server, req.listen);
   events.listening(address);
   const ended = await done;
-  await closeAll(server);
-  return { listen: address, clients, ended };
+  open = false;
+  const idle = [...connections].filter((c) => !secured.has(peerKey(c)));
+  await closeAll(server, idle);
+  const unfinished = idle.length;
+  return { listen: address, clients, ended, ...(unfinished > 0 ? { unfinished } : {}) };
 }
 
 function judgeSocket(socket: TLSSocket, trust: Buffer[], now: Date): ClientRecord {
@@ -112,13 +130,8 @@ function answer(socket: TLSSocket, record: ClientRecord): void {
 }
 
 function failedHandshake(error: NodeJS.ErrnoException, socket: TLSSocket | undefined): ClientRecord {
-  return {
-    remote: socket?.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : 'unknown',
-    presented: [],
-    accepted: false,
-    code: /version|protocol/i.test(error.message) ? 'protocol-version-mismatch' : /http request|wrong version number/i.test(error.message) ? 'not-tls' : 'client-cert-rejected',
-    reason: `the handshake failed: ${error.code ?? 'error'}: ${error.message}`,
-  };
+  const remote = socket?.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : 'unknown';
+  return { remote, presented: [], ...judgeFailedHandshake(error) };
 }
 
 async function bind(server: Server, target: Target): Promise<{ host: string; port: number }> {
@@ -138,9 +151,13 @@ export function bindHint(code: string | undefined, port: number): string {
   return 'pick another address or port (0 picks a free port)';
 }
 
-async function closeAll(server: Server): Promise<void> {
+const peerKey = (s: Socket) => `${s.remoteAddress}:${s.remotePort}`;
+
+/** Closes the server; `idle` connections (no handshake yet) are cut, or they would hold the process open. */
+async function closeAll(server: Server, idle: Socket[]): Promise<void> {
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
+    for (const c of idle) c.destroy();
     // Connections of accepted clients end within a second; do not wait on stragglers.
     setTimeout(resolve, 1500).unref();
   });
