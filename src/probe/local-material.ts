@@ -47,10 +47,10 @@ export async function loadLocalMaterial(paths: LocalPaths, servername?: string):
     ca: paths.ca !== undefined ? await readText(paths.ca) : undefined,
   };
   const clientChain = pem.cert !== undefined ? certificatesOf(pem.cert, paths.cert!) : [];
-  if (clientChain[0]) rejectCaLeaf(clientChain[0], paths.cert!);
   const serverTrust = pem.ca !== undefined ? certificatesOf(pem.ca, paths.ca!) : [];
   const key = pem.key !== undefined ? privateKeyOf(pem.key, paths.key!) : undefined;
   const keyMatchesCert = key && clientChain[0] ? keyMatches(clientChain[0], key) : undefined;
+  if (keyMatchesCert === false) rejectCaLeaf(clientChain[0]!, paths.cert!);
   return { material: { clientChain, keyMatchesCert, serverTrust, servername }, pem };
 }
 
@@ -97,8 +97,9 @@ export function certificatesOf(text: string, path: string): Buffer[] {
 }
 
 /**
- * A CA certificate first in --cert (ca.pem passed for chain.pem) can never
- * identify a service; saying so beats a "key mismatch" diagnosis.
+ * A CA certificate first in --cert whose key was not given is ca.pem passed
+ * for chain.pem; saying so beats a "key mismatch" diagnosis. A CA certificate
+ * with its own key (a pinned self-signed identity) is left alone.
  */
 function rejectCaLeaf(der: Buffer, path: string): void {
   const cert = new X509Certificate(der);

@@ -37,7 +37,9 @@ describe('mtlsctl probe refuses mistakes with one line and a hint', { concurrenc
     await writeFile(join(dir, 'empty.pem'), '');
     const der = await openssl(['x509', '-in', f.client.cert, '-outform', 'DER', '-out', join(dir, 'client.der')]);
     const enc = await openssl(['pkey', '-in', f.client.key, '-aes256', '-passout', 'pass:secret', '-out', join(dir, 'client-enc.key')]);
-    assert.equal(der.exitCode + enc.exitCode, 0, der.stderr + enc.stderr);
+    // openssl req -x509 marks its certificate CA:TRUE: a pinned self-signed client identity looks like this.
+    const pinned = await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=pinned', '-days', '2', '-keyout', join(dir, 'pinned.key'), '-out', join(dir, 'pinned.pem')]);
+    assert.equal(der.exitCode + enc.exitCode + pinned.exitCode, 0, der.stderr + enc.stderr + pinned.stderr);
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -59,6 +61,15 @@ describe('mtlsctl probe refuses mistakes with one line and a hint', { concurrenc
       assertUserError(await mtlsctl(['probe', ...args()], { cwd: dir }), exit, code, message);
     });
   }
+
+  test('when --cert is a self-signed CA certificate with its own key then probe goes ahead and connects', async () => {
+    const closed = createNetServer();
+    const port = await listenOn(closed);
+    closed.close();
+    const r = await mtlsctl(['probe', `127.0.0.1:${port}`, '--cert', join(dir, 'pinned.pem'), '--key', join(dir, 'pinned.key'), '--json'], { cwd: dir });
+    assert.equal(JSON.parse(r.stdout).diagnosis.code, 'connection-refused', r.stderr);
+    assert.equal(r.exitCode, 5);
+  });
 
   test('when --listen names a port in use then the hint says another process holds it', async () => {
     const busy = createNetServer();
