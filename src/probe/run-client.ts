@@ -45,7 +45,7 @@ export async function probeClient(req: ClientProbeRequest, now: () => Date): Pro
     // A server with its own ALPN list (gRPC, meshes) refuses ours: ask again offering none, as plain clients do.
     report = await observeAndDiagnose({ ...options, alpn: undefined, httpIfAlpn: undefined }, material, 'client', now);
   }
-  if (!req.httpPath && report.http) report.diagnosis.evidence.push('the server chose ALPN http/1.1, so GET / was sent to hear its HTTP-layer verdict');
+  if (!req.httpPath && report.http) report.diagnosis.evidence.push('GET / was sent because the server chose ALPN http/1.1 (nginx refuses certificates only in its HTTP answer)');
   return report;
 }
 
