@@ -3,6 +3,7 @@
  * a bare close (Node.js) or an HTTP 400 (nginx), combined with a local check
  * of the client's own certificate to name the exact cause.
  */
+import { X509Certificate } from 'node:crypto';
 import type { HandshakeObservation, TlsAlert } from './types.js';
 import type { LocalMaterial } from './local-material.js';
 import { allowsPurpose, certFacts, isoTime, validityAt, type CertFacts } from './cert-facts.js';
@@ -73,7 +74,14 @@ function laxness(obs: HandshakeObservation, chain: CertFacts[], now: Date): stri
 
 function required(obs: HandshakeObservation, local: LocalMaterial, how: string): Diagnosis {
   const evidence = [how, obs.certificateRequested ? 'the server requested a client certificate' : 'the client sent no certificate'];
-  if (local.clientChain.length > 0) evidence.push(obs.certificateRequested ? 'a certificate was given but not sent' : 'a certificate was given, but the server did not ask for one before refusing');
+  const given = local.clientChain[0];
+  if (given && obs.certificateRequested) {
+    // TLS withholds a certificate whose key cannot sign with any algorithm the server offered (DSA, or RSA-PSS-only keys in places).
+    const keyType = new X509Certificate(given).publicKey.asymmetricKeyType ?? 'unknown';
+    evidence.push(`the --cert certificate (${keyType} key) was given but not sent, most likely because its key fits none of the signature algorithms the server offered${obs.protocol === 'TLSv1.3' ? ' in TLS 1.3' : ''}`);
+    return diagnosis('client-cert-required', `the server requires a client certificate, and the one given could not be used (${keyType} key)`, evidence, 'reissue the client with a key type the server accepts (ecdsa-p256 or rsa-2048; `keyType` in the manifest)');
+  }
+  if (given) evidence.push('a certificate was given, but the server did not ask for one before refusing');
   return diagnosis('client-cert-required', 'the server requires a client certificate and none was presented', evidence, 'present the client identity: --cert <out>/<service>/chain.pem --key <out>/<service>/key.pem');
 }
 

@@ -62,9 +62,26 @@ function diagnoseUnreachable(obs: HandshakeObservation): Diagnosis | undefined {
     return diagnosis('host-unreachable', `there is no network route to ${where}${address}`, evidence, `check the address, routes and VPN on this machine: ip route get ${obs.address ?? obs.host}`);
   }
   if (TIMEOUT.has(code) && obs.serverChain.length === 0) return timedOut(obs, where, evidence);
+  const before = beforeTls(obs, where, address, evidence);
+  if (before) return before;
   if (NOT_TLS.has(code)) {
     const banner = obs.nonTlsBanner ? [`the server's first bytes: ${JSON.stringify(obs.nonTlsBanner.slice(0, 60))}`] : [];
     return diagnosis('not-tls', `${where} answers, but not with TLS${speaks(obs.nonTlsBanner)}`, [...banner, ...evidence], 'use the TLS port of the service, or enable TLS on the server');
+  }
+  return undefined;
+}
+
+/** Any other failure in resolution or connect: never let it read as a TLS outcome. */
+function beforeTls(obs: HandshakeObservation, where: string, address: string, evidence: string[]): Diagnosis | undefined {
+  const step = obs.timings.at(-1)?.step;
+  const code = obs.error!.code;
+  if (obs.protocol || obs.serverChain.length > 0 || NOT_TLS.has(code)) return undefined;
+  if (step === 'resolve') {
+    return diagnosis('dns-failure', `the name ${obs.host} cannot be resolved (${code})`, evidence, `check the name and the resolver: getent hosts ${obs.host}`);
+  }
+  // A reset right after accept still means "speaks no TLS" (refusedHello); other errnos are the connect itself.
+  if (step === 'connect' && /^E[A-Z]+$/.test(code) && !['ECONNRESET', 'EPIPE'].includes(code)) {
+    return diagnosis('host-unreachable', `cannot connect to ${where}${address} (${code})`, evidence, `check local firewall rules and routes: ip route get ${obs.address ?? obs.host}`);
   }
   return undefined;
 }

@@ -9,6 +9,7 @@ import { loadLocalMaterial } from './local-material.js';
 import { summarizeCert, type CertSummary } from './report.js';
 import { judgeClient, type ClientJudgement } from './judge-client.js';
 import { judgeFailedHandshake } from './listen-failures.js';
+import { unusableFiles } from './run-client.js';
 import { formatTarget, type Target } from './target.js';
 
 /** What server mode needs. */
@@ -55,7 +56,7 @@ export async function listenAndJudge(req: ListenRequest, now: () => Date, events
   const { material, pem } = await loadLocalMaterial({ cert: req.cert, key: req.key, ca: req.ca });
   if (material.keyMatchesCert === false) throw inputError('PEM_UNPARSEABLE', `${req.key} does not belong to ${req.cert}`, 'pass the key.pem written next to the certificate');
   const clients: ClientRecord[] = [];
-  const server = createServer({ cert: pem.cert, key: pem.key, ca: pem.ca, requestCert: true, rejectUnauthorized: false, minVersion: req.minVersion, maxVersion: req.maxVersion });
+  const server = serverFor(pem, req);
   // Raw connections, so that an idle client cannot keep the process alive past the timeout.
   const connections = new Set<Socket>();
   const secured = new Set<string>();
@@ -86,6 +87,15 @@ export async function listenAndJudge(req: ListenRequest, now: () => Date, events
   await closeAll(server, idle);
   const unfinished = idle.length;
   return { listen: address, clients, ended, ...(unfinished > 0 ? { unfinished } : {}) };
+}
+
+function serverFor(pem: { cert?: string; key?: string; ca?: string }, req: ListenRequest): Server {
+  try {
+    return createServer({ cert: pem.cert, key: pem.key, ca: pem.ca, requestCert: true, rejectUnauthorized: false, minVersion: req.minVersion, maxVersion: req.maxVersion });
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    throw unusableFiles({ code: e.code ?? 'ERR_SECURE_CONTEXT', message: e.message });
+  }
 }
 
 function judgeSocket(socket: TLSSocket, trust: Buffer[], now: Date): ClientRecord {

@@ -39,7 +39,8 @@ describe('mtlsctl probe refuses mistakes with one line and a hint', { concurrenc
     const enc = await openssl(['pkey', '-in', f.client.key, '-aes256', '-passout', 'pass:secret', '-out', join(dir, 'client-enc.key')]);
     // openssl req -x509 marks its certificate CA:TRUE: a pinned self-signed client identity looks like this.
     const pinned = await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=pinned', '-days', '2', '-keyout', join(dir, 'pinned.key'), '-out', join(dir, 'pinned.pem')]);
-    assert.equal(der.exitCode + enc.exitCode + pinned.exitCode, 0, der.stderr + enc.stderr + pinned.stderr);
+    const weak = await openssl(['req', '-x509', '-newkey', 'rsa:512', '-nodes', '-subj', '/CN=weak', '-days', '2', '-keyout', join(dir, 'weak.key'), '-out', join(dir, 'weak.pem')]);
+    assert.equal(der.exitCode + enc.exitCode + pinned.exitCode + weak.exitCode, 0, der.stderr + enc.stderr + pinned.stderr + weak.stderr);
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -56,6 +57,10 @@ describe('mtlsctl probe refuses mistakes with one line and a hint', { concurrenc
     ['--key is encrypted', () => ['127.0.0.1:1', '--cert', f.client.chain, '--key', join(dir, 'client-enc.key')], 3, 'PEM_UNPARSEABLE', /encrypted private key/],
     ['--ca is a directory', () => ['127.0.0.1:1', '--ca', dir], 3, 'FILE_NOT_FOUND', /EISDIR/],
   ];
+  cases.push(
+    ['--cert has a 512-bit RSA key', () => ['127.0.0.1:1', '--cert', join(dir, 'weak.pem'), '--key', join(dir, 'weak.key')], 3, 'PROBE_FILES_UNUSABLE', /key too small/],
+    ['--listen gets a 512-bit RSA key', () => ['--listen', '127.0.0.1:0', '--cert', join(dir, 'weak.pem'), '--key', join(dir, 'weak.key'), '--ca', f.server.ca, '--timeout', '2s'], 3, 'PROBE_FILES_UNUSABLE', /key too small/],
+  );
   for (const [what, args, exit, code, message] of cases) {
     test(`when ${what} then probe exits ${exit} with ${code} before connecting`, async () => {
       assertUserError(await mtlsctl(['probe', ...args()], { cwd: dir }), exit, code, message);

@@ -69,6 +69,8 @@ const cases: Case[] = [
   { title: 'the server refuses the ClientHello with unrecognized_name', code: 'server-name-mismatch', exit: 1, obs: () => ({ ...failed('ERR_SSL_TLSV1_UNRECOGNIZED_NAME', 'tlsv1 unrecognized name: SSL alert number 112') }) },
   { title: 'the server closes right after the ClientHello', code: 'not-tls', exit: 5, obs: () => failed('ECONNRESET', 'Client network socket disconnected before secure TLS connection was established') },
   { title: 'the server closes without an alert after its ServerHello', code: 'handshake-aborted', exit: 5, obs: () => failed('CLOSED_NO_ALERT', 'the server closed the connection during the handshake without an alert (ECONNRESET)'), evidence: /CLOSED_NO_ALERT/ },
+  { title: 'getaddrinfo rejects the name with EINVAL', code: 'dns-failure', exit: 5, obs: () => ({ ...failed('EINVAL', 'getaddrinfo EINVAL aaaa'), timings: [{ step: 'resolve', ms: 0.1 }] }), evidence: /EINVAL/ },
+  { title: 'a local firewall refuses the connect with EPERM', code: 'host-unreachable', exit: 5, obs: () => ({ ...failed('EPERM', 'connect EPERM 127.0.0.1:8443'), timings: [{ step: 'resolve', ms: 0.1 }, { step: 'connect', ms: 0.1 }] }) },
   { title: 'there is no route to the address', code: 'host-unreachable', exit: 5, obs: () => failed('ENETUNREACH', 'connect ENETUNREACH 10.9.9.9:443') },
   { title: 'the server chain comes from another CA', code: 'server-cert-untrusted', exit: 1, obs: () => ({ serverChain: chainOf(f.foreign, f.other), serverAuthorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }), evidence: /Other Root CA/ },
   { title: 'the server certificate has expired', code: 'server-cert-expired', exit: 1, obs: () => ({ serverChain: chainOf(f.expired, f.ca), serverAuthorizationError: 'CERT_HAS_EXPIRED' }), evidence: /notAfter/ },
@@ -151,6 +153,16 @@ describe('diagnose', () => {
     const d = diagnose(observed({ serverChain: chainOf(f.foreign, f.other), serverAuthorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }), material(), now);
     assert.equal(d.code, 'server-cert-untrusted');
     assert.doesNotMatch(d.evidence.join('\n'), /also:/);
+  });
+
+  test('when a certificate was given but the client did not send it then the summary says it could not be used', () => {
+    const obs = observed({ clientChainSent: [], verdict: 'rejected-alert', alertReceived: alert(116, 'certificate_required') });
+    const given = diagnose(obs, material(), now);
+    const none = diagnose(obs, material({ clientChain: [], keyMatchesCert: undefined }), now);
+    assert.equal(given.code, 'client-cert-required');
+    assert.match(given.summary, /the one given could not be used \(ec key\)/);
+    assert.match(given.hint, /key type/);
+    assert.match(none.summary, /none was presented/);
   });
 
   test('when the table is read then every diagnosis code has a case', () => {

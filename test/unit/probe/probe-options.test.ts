@@ -19,7 +19,7 @@ describe('parseTarget', () => {
       assert.deepEqual(parseTarget(text, 'target', 443), { host, port });
     });
   }
-  for (const text of ['::1', 'host:99999', 'host:port', '[not-v6]:443', 'a b:1', '[::1', 'host:', ':443', 'host:-1', 'host:0']) {
+  for (const text of ['::1', 'host:99999', 'host:port', '[not-v6]:443', 'a b:1', '[::1', 'host:', ':443', 'host:-1', 'host:0', 'a..b:443', `${'a'.repeat(64)}.internal:443`, `${'a.'.repeat(130)}x:443`]) {
     test(`when the target is ${JSON.stringify(text)} then it is a usage error`, () => {
       assert.throws(() => parseTarget(text, 'target', 443), (e: MtlsError) => e.code === 'USAGE_INVALID_VALUE' && e.exitCode === 2);
     });
