@@ -63,6 +63,13 @@ export function keyMatches(certDer: Buffer, key: KeyObject): boolean {
   }
 }
 
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory, not a PEM file',
+  EACCES: 'permission denied',
+  ENOTDIR: 'a parent is not a directory',
+};
+
 /**
  * Reads a file as text.
  * @throws MtlsError FILE_NOT_FOUND.
@@ -72,7 +79,8 @@ export async function readText(path: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-    throw inputError('FILE_NOT_FOUND', `cannot read ${path}: ${code}`, 'check the path; `mtlsctl issue` writes cert.pem, key.pem, chain.pem and ca.pem per service');
+    const why = READ_ERRORS[code] ? `${READ_ERRORS[code]} (${code})` : code;
+    throw inputError('FILE_NOT_FOUND', `cannot read ${path}: ${why}`, 'check the path; `mtlsctl issue` writes cert.pem, key.pem, chain.pem and ca.pem per service');
   }
 }
 

@@ -55,7 +55,8 @@ describe('mtlsctl probe refuses mistakes with one line and a hint', { concurrenc
     ['--cert is the CA bundle', () => ['127.0.0.1:1', '--cert', f.client.ca, '--key', f.client.key], 3, 'CERT_IS_CA', /starts with a CA certificate \(CN=Probe Root CA\)/],
     ['--cert is DER', () => ['127.0.0.1:1', '--cert', join(dir, 'client.der'), '--key', f.client.key], 3, 'PEM_UNPARSEABLE', /DER/],
     ['--key is encrypted', () => ['127.0.0.1:1', '--cert', f.client.chain, '--key', join(dir, 'client-enc.key')], 3, 'PEM_UNPARSEABLE', /encrypted private key/],
-    ['--ca is a directory', () => ['127.0.0.1:1', '--ca', dir], 3, 'FILE_NOT_FOUND', /EISDIR/],
+    ['--ca is a directory', () => ['127.0.0.1:1', '--ca', dir], 3, 'FILE_NOT_FOUND', /it is a directory, not a PEM file \(EISDIR\)/],
+    ['--cert does not exist', () => ['127.0.0.1:1', '--cert', join(dir, 'nope.pem'), '--key', f.client.key], 3, 'FILE_NOT_FOUND', /no such file \(ENOENT\)/],
   ];
   cases.push(
     ['--cert has a 512-bit RSA key', () => ['127.0.0.1:1', '--cert', join(dir, 'weak.pem'), '--key', join(dir, 'weak.key')], 3, 'PROBE_FILES_UNUSABLE', /key too small/],
