@@ -116,6 +116,7 @@ describe('mtlsctl probe names the cause for broken peers', { concurrency: 3 }, (
     });
     servers.push(silent, closer, tls, cutter);
     [ports.silent, ports.closer, ports.cutter] = await Promise.all([listenOn(silent), listenOn(closer), listenOn(cutter)]);
+    ports.tls = tlsPort;
   });
   after(async () => {
     for (const s of servers) s.close();
@@ -135,6 +136,11 @@ describe('mtlsctl probe names the cause for broken peers', { concurrency: 3 }, (
     assert.equal(r.exitCode, 5);
     assert.match(r.stdout, /^not-tls: /m);
     assert.doesNotMatch(r.stdout, /--servername/, 'an IP target sends no server name');
+  });
+  test('when --servername is an IP address then it is checked against the certificate without a Node warning', async () => {
+    const r = await probe(ports.tls!, ['--servername', '127.0.0.1', '--json']);
+    assert.equal(JSON.parse(r.stdout).target.servername, '127.0.0.1');
+    assert.doesNotMatch(r.stderr, /DeprecationWarning|RFC 6066/);
   });
   test('when the server sends its ServerHello and drops then the code is handshake-aborted with exit 5', async () => {
     for (const v of ['1.2', '1.3']) {
