@@ -49,7 +49,8 @@ export async function probeBetween(req: BetweenRequest, now: () => Date): Promis
   const bFiles = serviceFiles(manifest, b.name);
   for (const [service, files] of [[a, aFiles], [b, bFiles]] as const) await requireIssued(manifest, service.name, files, req.cwd);
   const servername = serverNameOf(b, manifest.clusterDomain);
-  const reissue = (name: string) => `reissue it: mtlsctl issue -f ${relative(req.cwd, manifest.file) || manifest.file} --only ${name} --force`;
+  const issueCommand = (name: string) => `mtlsctl issue -f ${relative(req.cwd, manifest.file) || manifest.file} --only ${name} --force`;
+  const reissue = (name: string) => `reissue it: ${issueCommand(name)}`;
   const server = await startServer(bFiles, req, b.name, reissue(b.name));
   try {
     const { material, pem } = await loadLocalMaterial({ cert: aFiles.chain, key: aFiles.key, ca: aFiles.ca }, servername);
@@ -62,10 +63,19 @@ export async function probeBetween(req: BetweenRequest, now: () => Date): Promis
     report.services = { from: a.name, to: b.name };
     // The files came from the manifest, not from --cert/--key: the fix is to reissue the service.
     if (report.diagnosis.code === 'client-key-mismatch') report.diagnosis.hint = `${a.name}'s key.pem does not belong to its chain.pem: ${reissue(a.name)}`;
+    const misused = usageFix(report.diagnosis.code, a, b);
+    if (misused) report.diagnosis.hint = `${misused.name} has usage: ${misused.usage} in the manifest; set usage: both, then run ${issueCommand(misused.name)}`;
     return report;
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** A wrong-purpose finding between two manifest services is a `usage:` setting in the manifest. */
+function usageFix(code: string, a: ServiceSpec, b: ServiceSpec): ServiceSpec | undefined {
+  if (code === 'server-cert-wrong-purpose' && b.usage === 'client') return b;
+  if (code === 'client-cert-wrong-purpose' && a.usage === 'server') return a;
+  return undefined;
 }
 
 function findService(manifest: Manifest, name: string, option: string): ServiceSpec {

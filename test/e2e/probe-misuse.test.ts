@@ -156,8 +156,8 @@ describe('mtlsctl probe --from/--to with a service never issued or a swapped key
   let cwd: string;
   before(async () => {
     cwd = await mkdtemp(join(tmpdir(), 'mtlsctl-probe-unissued-'));
-    await writeFile(join(cwd, 'mtls.yaml'), 'services:\n  - name: web\n  - name: api\n  - name: db\n');
-    for (const args of [['init'], ['issue', '--only', 'web,db']]) {
+    await writeFile(join(cwd, 'mtls.yaml'), 'services:\n  - name: web\n  - name: api\n  - name: db\n  - name: job\n    usage: client\n');
+    for (const args of [['init'], ['issue', '--only', 'web,db,job']]) {
       const r = await mtlsctl(args, { cwd });
       assert.equal(r.exitCode, 0, `${args.join(' ')}: ${r.stderr}`);
     }
@@ -183,5 +183,12 @@ describe('mtlsctl probe --from/--to with a service never issued or a swapped key
     assert.equal(doc.diagnosis.code, 'client-key-mismatch');
     assert.equal(r.exitCode, 1);
     assert.match(doc.diagnosis.hint, /--only db --force/);
+  });
+
+  test('when --to is a client-only service then the fix names its usage in the manifest', async () => {
+    const r = await mtlsctl(['probe', '--from', 'web', '--to', 'job', '--json'], { cwd });
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.diagnosis.code, 'server-cert-wrong-purpose');
+    assert.match(doc.diagnosis.hint, /^job has usage: client in the manifest; set usage: both, then run mtlsctl issue -f mtls\.yaml --only job --force$/);
   });
 });
