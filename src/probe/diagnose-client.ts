@@ -15,7 +15,10 @@ import { alertLabel, alertMeaning, errorLine, formatName } from './tls-names.js'
 /** How the server refused, as one line of evidence. */
 function refusal(obs: HandshakeObservation, alert: TlsAlert | undefined, http: HttpCertVerdict | undefined): string {
   if (alert) return `the server sent alert ${alertLabel(alert.description)}`;
-  if (http) return `the server completed TLS, then answered HTTP ${obs.http!.status}: ${JSON.stringify(firstLine(obs.http!.bodyHead))}`;
+  if (http) {
+    const said = firstLine(obs.http!.bodyHead);
+    return `the server completed TLS, then answered HTTP ${obs.http!.status} ${obs.http!.statusText}${said ? `: ${JSON.stringify(said)}` : ''}`;
+  }
   return 'the server closed the connection without an alert';
 }
 
@@ -81,7 +84,11 @@ function required(obs: HandshakeObservation, local: LocalMaterial, how: string):
     evidence.push(`the --cert certificate (${keyType} key) was given but not sent, most likely because its key fits none of the signature algorithms the server offered${obs.protocol === 'TLSv1.3' ? ' in TLS 1.3' : ''}`);
     return diagnosis('client-cert-required', `the server requires a client certificate, and the one given could not be used (${keyType} key)`, evidence, 'reissue the client with a key type the server accepts (ecdsa-p256 or rsa-2048; `keyType` in the manifest)');
   }
-  if (given) evidence.push('a certificate was given, but the server did not ask for one before refusing');
+  if (given) {
+    // TLS lets a client send a certificate only when asked: the fix is on the server (or the virtual host SNI picked).
+    evidence.push('a certificate was given, but the server never asked for one during the handshake, so it could not be sent');
+    return diagnosis('client-cert-required', 'the server refuses clients without a certificate but never asks for one in the TLS handshake', evidence, 'make the server request client certificates (nginx: `ssl_verify_client` in the server block that --servername selects); check that --servername picks the intended virtual host');
+  }
   return diagnosis('client-cert-required', 'the server requires a client certificate and none was presented', evidence, 'present the client identity: --cert <out>/<service>/chain.pem --key <out>/<service>/key.pem');
 }
 

@@ -165,6 +165,15 @@ describe('diagnose', () => {
     assert.match(none.summary, /none was presented/);
   });
 
+  test('when a certificate was given but the server never asked for one and answers 495 then the fix is on the server', () => {
+    const obs = observed({ certificateRequested: false, acceptableCaNames: [], clientChainSent: [], http: { status: 495, statusText: 'SSL Certificate Error', bodyHead: '' } });
+    const d = diagnose(obs, material(), now);
+    assert.equal(d.code, 'client-cert-required');
+    assert.match(d.summary, /never asks for one/);
+    assert.match(d.hint, /ssl_verify_client/);
+    assert.match(d.evidence[0]!, /answered HTTP 495 SSL Certificate Error$/);
+  });
+
   test('when the table is read then every diagnosis code has a case', () => {
     const covered = new Set(cases.map((c) => c.code));
     assert.deepEqual(DIAGNOSIS_CODES.filter((code) => !covered.has(code)), []);
