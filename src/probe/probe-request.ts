@@ -49,7 +49,7 @@ export function probeOptions(raw: Record<string, unknown>, args: string[], path:
       request: { listen: parseTarget(o.listen, '--listen', undefined, true), cert: path(o.cert), key: path(o.key), ca: path(o.ca), count: count(o.count), timeoutMs: timeout(o.timeout, '30s'), ...versions },
     };
   }
-  if (o.count !== undefined) throw usageError('USAGE', '--count only applies to --listen');
+  if (o.count !== undefined) throw usageError('USAGE', '--count only applies to --listen', 'add --listen HOST:PORT to serve and judge clients, or drop --count');
   if (o.from || o.to) {
     if (!o.from || !o.to) throw usageError('USAGE', '--from and --to go together', 'mtlsctl probe --from frontend --to checkoutservice');
     conflicts('--from/--to', { target, '--cert': o.cert, '--key': o.key, '--ca': o.ca, '--servername': o.servername, '--http': o.http });
@@ -75,7 +75,8 @@ export function probeOptions(raw: Record<string, unknown>, args: string[], path:
 
 function conflicts(mode: string, others: Record<string, unknown>): void {
   const given = Object.entries(others).filter(([, v]) => v !== undefined && v !== false).map(([k]) => (k === 'target' ? 'HOST:PORT' : k));
-  if (given.length > 0) throw usageError('USAGE', `${mode} cannot be combined with ${given.join(', ')}`);
+  const why = mode === '--listen' ? 'it judges clients with its own --cert, --key and --ca' : 'it takes the target, files and server name from the manifest';
+  if (given.length > 0) throw usageError('USAGE', `${mode} cannot be combined with ${given.join(', ')}`, `drop ${given.join(', ')}: ${why}`);
 }
 
 /** setTimeout fires at once beyond 2^31-1 ms; a day is far more than any probe needs. */

@@ -80,8 +80,8 @@ describe('probeOptions', () => {
     ['a malformed --timeout', { timeout: 'soon' }, ['h:1'], /--timeout "soon" is not a duration/],
   ];
   for (const [what, raw, args, message] of usage) {
-    test(`when ${what} is given then it is a usage error`, () => {
-      assert.throws(() => probeOptions({ ...base, ...raw }, args, path), (e: MtlsError) => e.exitCode === 2 && message.test(e.message));
+    test(`when ${what} is given then it is a usage error with a hint`, () => {
+      assert.throws(() => probeOptions({ ...base, ...raw }, args, path), (e: MtlsError) => e.exitCode === 2 && message.test(e.message) && Boolean(e.hint));
     });
   }
 });
