@@ -34,10 +34,15 @@ export function judgeFailedHandshake(error: { code?: string; message: string }):
   if (/version|protocol/i.test(message)) {
     return { accepted: false, code: 'protocol-version-mismatch', reason: `no common TLS version: ${shortReason(error)}` };
   }
-  if (error.code === 'ECONNRESET' || /socket hang up|disconnected/i.test(message)) {
+  if (closedBeforeHandshake(error)) {
     return { accepted: false, code: 'not-tls', reason: 'the client closed the connection before finishing a TLS handshake (a port check, or a client that gave up)' };
   }
   return { accepted: false, code: 'client-cert-rejected', reason: `the handshake failed: ${shortReason(error)}` };
+}
+
+/** A connection that ended without any alert before the handshake: a TCP port check, not a client to judge. */
+export function closedBeforeHandshake(error: { code?: string; message: string }): boolean {
+  return !/SSL alert number/.test(error.message) && (error.code === 'ECONNRESET' || /socket hang up|disconnected/i.test(error.message));
 }
 
 /** OpenSSL's messages carry a file path and line; the part after the last "routines:" is what a person needs. */

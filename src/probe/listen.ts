@@ -8,7 +8,7 @@ import { inputError, MtlsError, EXIT } from '../errors.js';
 import { loadLocalMaterial } from './local-material.js';
 import { summarizeCert, type CertSummary } from './report.js';
 import { judgeClient, type ClientJudgement } from './judge-client.js';
-import { judgeFailedHandshake } from './listen-failures.js';
+import { closedBeforeHandshake, judgeFailedHandshake } from './listen-failures.js';
 import { unusableFiles } from './run-client.js';
 import { formatTarget, type Target } from './target.js';
 
@@ -38,7 +38,7 @@ export interface ListenReport {
   listen: { host: string; port: number };
   clients: ClientRecord[];
   ended: 'count' | 'timeout';
-  /** Connections still without a finished handshake when the probe stopped (cut, not judged). */
+  /** Connections that never finished a handshake: closed early (port checks) or still silent at the end; not judged. */
   unfinished?: number;
 }
 
@@ -65,6 +65,7 @@ export async function listenAndJudge(req: ListenRequest, now: () => Date, events
     socket.once('close', () => connections.delete(socket));
   });
   let open = true;
+  let portChecks = 0;
   const done = new Promise<ListenReport['ended']>((resolve) => {
     const record = (r: ClientRecord) => {
       if (!open) return; // a client torn down at the end is not a verdict
@@ -76,7 +77,11 @@ export async function listenAndJudge(req: ListenRequest, now: () => Date, events
       secured.add(peerKey(socket));
       record(judgeSocket(socket, material.serverTrust, now()));
     });
-    server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => record(failedHandshake(error, socket)));
+    server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
+      // Load balancer and port checks open and close: counting them would end a --count 1 session early.
+      if (closedBeforeHandshake(error)) portChecks += 1;
+      else record(failedHandshake(error, socket));
+    });
     setTimeout(() => resolve('timeout'), req.timeoutMs).unref();
   });
   const address = await bind(server, req.listen);
@@ -85,7 +90,7 @@ export async function listenAndJudge(req: ListenRequest, now: () => Date, events
   open = false;
   const idle = [...connections].filter((c) => !secured.has(peerKey(c)));
   await closeAll(server, idle);
-  const unfinished = idle.length;
+  const unfinished = idle.length + portChecks;
   return { listen: address, clients, ended, ...(unfinished > 0 ? { unfinished } : {}) };
 }
 

@@ -92,6 +92,22 @@ describe('mtlsctl probe --listen', { concurrency: 2 }, () => {
     }
   });
 
+  test('when a port check opens and closes before a real client then --count 1 still waits for the real one', async () => {
+    const { child, port } = await listen(dir, f, ['--count', '1', '--timeout', '30s', '--json']);
+    await new Promise<void>((resolve) => {
+      const check = connect(port, '127.0.0.1', () => check.end());
+      check.on('error', () => undefined);
+      check.on('close', () => resolve());
+    });
+    await sClient(port, ['-CAfile', f.server.ca, '-cert', f.client.cert, '-key', f.client.key, '-cert_chain', f.client.inter]);
+    const r = await child;
+    const doc = JSON.parse(String(r.stdout));
+    assert.equal(doc.clients.length, 1);
+    assert.equal(doc.clients[0].code, 'ok', doc.clients[0].reason);
+    assert.equal(doc.unfinished, 1);
+    assert.equal(r.exitCode, 0);
+  });
+
   test('when the client refuses the server certificate then the code is server-cert-untrusted, not a client rejection', async () => {
     const { child, port } = await listen(dir, f, ['--count', '1', '--timeout', '30s', '--json']);
     await sClient(port, ['-CAfile', f.serverOther.ca, '-verify_return_error']);

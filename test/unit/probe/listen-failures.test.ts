@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judgeFailedHandshake } from '../../../src/probe/listen-failures.js';
+import { closedBeforeHandshake, judgeFailedHandshake } from '../../../src/probe/listen-failures.js';
 
 const openssl = (code: string, what: string, n: number) => ({
   code, message: `808C0F736C7F0000:error:0A000418:SSL routines:ssl3_read_bytes:${what}:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number ${n}`,
@@ -25,4 +25,9 @@ describe('judgeFailedHandshake', () => {
       assert.doesNotMatch(j.reason, /\.c:\d+/, 'no OpenSSL source paths');
     });
   }
+
+  test('when a connection resets without an alert then it is a port check, and with an alert it is not', () => {
+    assert.equal(closedBeforeHandshake({ code: 'ECONNRESET', message: 'socket hang up' }), true);
+    assert.equal(closedBeforeHandshake(openssl('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', 'tlsv1 alert unknown ca', 48)), false);
+  });
 });
