@@ -9,6 +9,7 @@ import type { LocalMaterial } from './local-material.js';
 import { allowsPurpose, certFacts, isoTime, validityAt, type CertFacts } from './cert-facts.js';
 import { checkChain } from './chain-check.js';
 import { diagnosis, type Diagnosis } from './diagnosis-codes.js';
+import { relativeTime } from '../time/duration.js';
 import { alertOf } from './observed-alert.js';
 import { alertLabel, alertMeaning, errorLine, formatName } from './tls-names.js';
 
@@ -110,7 +111,10 @@ function expired(chain: CertFacts[], how: string, now: Date): Diagnosis | undefi
   const culprit = chain.find((c) => validityAt(c, now) !== 'valid');
   if (!culprit) return undefined;
   const which = culprit === chain[0] ? 'the client certificate' : `the client's intermediate ${culprit.subject}`;
-  const when = validityAt(culprit, now) === 'expired' ? `expired on ${isoTime(culprit.notAfter)}` : `is not valid before ${isoTime(culprit.notBefore)}`;
+  // "(672 days ago)" tells at a glance whether this is a missed renewal or a clock problem.
+  const when = validityAt(culprit, now) === 'expired'
+    ? `expired on ${isoTime(culprit.notAfter)} (${relativeTime(culprit.notAfter, now)})`
+    : `is not valid before ${isoTime(culprit.notBefore)} (${relativeTime(culprit.notBefore, now)})`;
   return diagnosis('client-cert-expired', `${which} ${when}`, [how, `${culprit.subject}: notBefore ${isoTime(culprit.notBefore)}, notAfter ${isoTime(culprit.notAfter)}, now ${isoTime(now)}`], 'renew the client certificate (`mtlsctl issue`) and restart the client');
 }
 

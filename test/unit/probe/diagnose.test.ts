@@ -174,6 +174,16 @@ describe('diagnose', () => {
     assert.match(d.evidence[0]!, /answered HTTP 495 SSL Certificate Error$/);
   });
 
+  test('when the client certificate expired then the summary says how long ago', () => {
+    const d = diagnose(observed({ clientChainSent: chainOf(f.expired, f.ca), verdict: 'rejected-alert', alertReceived: alert(45, 'certificate_expired') }), material(), now);
+    assert.match(d.summary, /^the client certificate expired on \S+ \(\d+ (hours|day|days) ago\)$/);
+  });
+
+  test('when the server certificate expired then the summary says how long ago', () => {
+    const d = diagnose(observed({ serverChain: chainOf(f.expired, f.ca), serverAuthorizationError: 'CERT_HAS_EXPIRED' }), material(), now);
+    assert.match(d.summary, /expired on \S+ \(\d+ (hours|day|days) ago\)$/);
+  });
+
   test('when the table is read then every diagnosis code has a case', () => {
     const covered = new Set(cases.map((c) => c.code));
     assert.deepEqual(DIAGNOSIS_CODES.filter((code) => !covered.has(code)), []);
