@@ -7,7 +7,7 @@ import { access } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Manifest, ServiceSpec } from '../manifest/types.js';
-import { inputError, usageError } from '../errors.js';
+import { EXIT, MtlsError, inputError, usageError } from '../errors.js';
 import { certificatesOf, loadLocalMaterial, readText } from './local-material.js';
 import { observeAndDiagnose } from './run-client.js';
 import type { ProbeReport } from './report.js';
@@ -53,8 +53,8 @@ export async function probeBetween(req: BetweenRequest, now: () => Date): Promis
   const reissue = (name: string) => `reissue it: ${issueCommand(name)}`;
   const server = await startServer(bFiles, req, b.name, reissue(b.name));
   try {
-    const { material, pem } = await loadLocalMaterial({ cert: aFiles.chain, key: aFiles.key, ca: aFiles.ca }, servername);
-    material.clientTrust = certificatesOf(await readText(bFiles.ca), bFiles.ca);
+    const { material, pem } = await reissueOnBadFile(reissue(a.name), () => loadLocalMaterial({ cert: aFiles.chain, key: aFiles.key, ca: aFiles.ca }, servername));
+    material.clientTrust = await reissueOnBadFile(reissue(b.name), async () => certificatesOf(await readText(bFiles.ca), bFiles.ca));
     const port = (server.address() as AddressInfo).port;
     const report = await observeAndDiagnose(
       { host: '127.0.0.1', port, servername, cert: pem.cert, key: pem.key, ca: pem.ca, minVersion: req.minVersion, maxVersion: req.maxVersion, timeoutMs: req.timeoutMs },
@@ -68,6 +68,16 @@ export async function probeBetween(req: BetweenRequest, now: () => Date): Promis
     return report;
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** A bad file under outDir is fixed by reissuing its service, not by "pass a PEM file". */
+async function reissueOnBadFile<T>(hint: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof MtlsError && error.exitCode === EXIT.badInput) throw new MtlsError(error.code, error.exitCode, error.message, { hint });
+    throw error;
   }
 }
 

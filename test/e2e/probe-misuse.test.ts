@@ -191,4 +191,11 @@ describe('mtlsctl probe --from/--to with a service never issued or a swapped key
     assert.equal(doc.diagnosis.code, 'server-cert-wrong-purpose');
     assert.match(doc.diagnosis.hint, /^job has usage: client in the manifest; set usage: both, then run mtlsctl issue -f mtls\.yaml --only job --force$/);
   });
+
+  test('when a service file under outDir is garbage then the hint is to reissue that service', async () => {
+    await writeFile(join(cwd, 'out', 'job', 'ca.pem'), 'garbage\n');
+    const r = await mtlsctl(['probe', '--from', 'job', '--to', 'web'], { cwd });
+    assertUserError(r, 3, 'PEM_UNPARSEABLE', /job\/ca\.pem holds no PEM certificate/);
+    assert.match(r.stderr, /hint: reissue it: mtlsctl issue -f mtls\.yaml --only job --force/);
+  });
 });
