@@ -89,6 +89,8 @@ export const ERROR_CODES: ReadonlyArray<[code: string, exit: ExitCode, meaning: 
   ['CONNECT_FAILED', EXIT.network, 'the endpoint host name cannot be resolved'],
   ['NOT_TLS', EXIT.network, 'the endpoint answered, but not with TLS'],
   ['TLS_HANDSHAKE_FAILED', EXIT.network, 'the TLS handshake failed before the server sent its chain'],
+  ['CERT_IS_CA', EXIT.badInput, 'a certificate file for a service starts with a CA certificate (ca.pem for chain.pem)'],
+  ['PROBE_FILES_UNUSABLE', EXIT.badInput, 'probe: TLS refuses the given certificate, key or CA bundle (key too small, unsupported algorithm)'],
   ['PROBE_LISTEN_FAILED', EXIT.localState, 'probe --listen cannot bind its address (in use or not local)'],
   ['INTERNAL', EXIT.internal, 'a bug in mtlsctl: please report it'],
   ['ABORTED', EXIT.aborted, 'interrupted or prompt cancelled'],

@@ -3,18 +3,23 @@
  * a bare close (Node.js) or an HTTP 400 (nginx), combined with a local check
  * of the client's own certificate to name the exact cause.
  */
+import { X509Certificate } from 'node:crypto';
 import type { HandshakeObservation, TlsAlert } from './types.js';
 import type { LocalMaterial } from './local-material.js';
 import { allowsPurpose, certFacts, isoTime, validityAt, type CertFacts } from './cert-facts.js';
 import { checkChain } from './chain-check.js';
 import { diagnosis, type Diagnosis } from './diagnosis-codes.js';
+import { relativeTime } from '../time/duration.js';
 import { alertOf } from './observed-alert.js';
 import { alertLabel, alertMeaning, errorLine, formatName } from './tls-names.js';
 
 /** How the server refused, as one line of evidence. */
 function refusal(obs: HandshakeObservation, alert: TlsAlert | undefined, http: HttpCertVerdict | undefined): string {
   if (alert) return `the server sent alert ${alertLabel(alert.description)}`;
-  if (http) return `the server completed TLS, then answered HTTP ${obs.http!.status}: ${JSON.stringify(firstLine(obs.http!.bodyHead))}`;
+  if (http) {
+    const said = firstLine(obs.http!.bodyHead);
+    return `the server completed TLS, then answered HTTP ${obs.http!.status} ${obs.http!.statusText}${said ? `: ${JSON.stringify(said)}` : ''}`;
+  }
   return 'the server closed the connection without an alert';
 }
 
@@ -36,7 +41,11 @@ export function diagnoseClientVerdict(obs: HandshakeObservation, local: LocalMat
   const sent = obs.clientChainSent;
   if (obs.verdict === 'accepted' && !alert && !http) return accepted(obs, sent, now);
   if (obs.verdict === 'unknown' && !alert && !http) {
-    return diagnosis('timeout', 'the handshake finished but the server gave no verdict within the timeout', [obs.error ? errorLine(obs.error) : 'no alert, close or data from the server'], 'raise --timeout; if the server speaks HTTP, probe with --http');
+    const evidence = [obs.error ? errorLine(obs.error) : 'no alert, close or data from the server'];
+    if (obs.error?.code === 'HTTP_TIMEOUT') {
+      return diagnosis('timeout', 'the handshake finished, but no HTTP response came back within the timeout', evidence, 'check that this port serves HTTP (drop --http if not), or raise --timeout');
+    }
+    return diagnosis('timeout', 'the handshake finished, but the server gave no verdict within the timeout', evidence, 'raise --timeout; if the server speaks HTTP, probe with --http');
   }
   const how = refusal(obs, alert, http);
   if (sent.length === 0 || alert?.description === 116 || http === 'missing') return required(obs, local, how);
@@ -69,7 +78,18 @@ function laxness(obs: HandshakeObservation, chain: CertFacts[], now: Date): stri
 
 function required(obs: HandshakeObservation, local: LocalMaterial, how: string): Diagnosis {
   const evidence = [how, obs.certificateRequested ? 'the server requested a client certificate' : 'the client sent no certificate'];
-  if (local.clientChain.length > 0) evidence.push(obs.certificateRequested ? 'a certificate was given but not sent' : 'a certificate was given, but the server did not ask for one before refusing');
+  const given = local.clientChain[0];
+  if (given && obs.certificateRequested) {
+    // TLS withholds a certificate whose key cannot sign with any algorithm the server offered (DSA, or RSA-PSS-only keys in places).
+    const keyType = new X509Certificate(given).publicKey.asymmetricKeyType ?? 'unknown';
+    evidence.push(`the --cert certificate (${keyType} key) was given but not sent, most likely because its key fits none of the signature algorithms the server offered${obs.protocol === 'TLSv1.3' ? ' in TLS 1.3' : ''}`);
+    return diagnosis('client-cert-required', `the server requires a client certificate, and the one given could not be used (${keyType} key)`, evidence, 'reissue the client with a key type the server accepts (ecdsa-p256 or rsa-2048; `keyType` in the manifest)');
+  }
+  if (given) {
+    // TLS lets a client send a certificate only when asked: the fix is on the server (or the virtual host SNI picked).
+    evidence.push('a certificate was given, but the server never asked for one during the handshake, so it could not be sent');
+    return diagnosis('client-cert-required', 'the server refuses clients without a certificate but never asks for one in the TLS handshake', evidence, 'make the server request client certificates (nginx: `ssl_verify_client` in the server block that --servername selects); check that --servername picks the intended virtual host');
+  }
   return diagnosis('client-cert-required', 'the server requires a client certificate and none was presented', evidence, 'present the client identity: --cert <out>/<service>/chain.pem --key <out>/<service>/key.pem');
 }
 
@@ -91,7 +111,10 @@ function expired(chain: CertFacts[], how: string, now: Date): Diagnosis | undefi
   const culprit = chain.find((c) => validityAt(c, now) !== 'valid');
   if (!culprit) return undefined;
   const which = culprit === chain[0] ? 'the client certificate' : `the client's intermediate ${culprit.subject}`;
-  const when = validityAt(culprit, now) === 'expired' ? `expired on ${isoTime(culprit.notAfter)}` : `is not valid before ${isoTime(culprit.notBefore)}`;
+  // "(672 days ago)" tells at a glance whether this is a missed renewal or a clock problem.
+  const when = validityAt(culprit, now) === 'expired'
+    ? `expired on ${isoTime(culprit.notAfter)} (${relativeTime(culprit.notAfter, now)})`
+    : `is not valid before ${isoTime(culprit.notBefore)} (${relativeTime(culprit.notBefore, now)})`;
   return diagnosis('client-cert-expired', `${which} ${when}`, [how, `${culprit.subject}: notBefore ${isoTime(culprit.notBefore)}, notAfter ${isoTime(culprit.notAfter)}, now ${isoTime(now)}`], 'renew the client certificate (`mtlsctl issue`) and restart the client');
 }
 
@@ -135,7 +158,11 @@ function unknownCa(obs: HandshakeObservation, local: LocalMaterial, chain: CertF
     evidence.push('the client sent only its leaf, without the intermediate');
     return diagnosis('client-cert-unknown-ca', `the server cannot link the client certificate to a CA it trusts: the intermediate ${leaf.issuer} was not sent`, evidence, 'present chain.pem (leaf then intermediate) as --cert, not cert.pem');
   }
-  if (lone) evidence.push(`the client sent only its leaf: if ${leaf.issuer} is an intermediate CA, present chain.pem (leaf then intermediate) instead of cert.pem`);
+  if (lone) {
+    // Only the leaf went out: a missing intermediate is the likelier cause, so the fix names chain.pem first.
+    evidence.push('the client sent only its leaf, no intermediate');
+    return diagnosis('client-cert-unknown-ca', `the server cannot link the client certificate to a CA it trusts: only the leaf was sent, not its issuer ${leaf.issuer}`, evidence, `present chain.pem (leaf then intermediate) as --cert, not cert.pem; if ${leaf.issuer} is a root, add it to the server's client trust bundle`);
+  }
   return diagnosis('client-cert-unknown-ca', `the server does not trust ${chain[chain.length - 1]!.issuer}, the CA behind the client certificate`, evidence, 'add the client\'s root CA to the server\'s client trust bundle, or reissue the client certificate from the CA the server trusts (`mtlsctl issue` with the shared CA)');
 }
 

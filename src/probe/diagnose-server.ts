@@ -5,6 +5,7 @@ import type { LocalMaterial } from './local-material.js';
 import { allowsPurpose, certFacts, describeCert, isoTime, validityAt, type CertFacts } from './cert-facts.js';
 import { checkChain } from './chain-check.js';
 import { diagnosis, type Diagnosis } from './diagnosis-codes.js';
+import { relativeTime } from '../time/duration.js';
 
 const EXPIRED = new Set(['CERT_HAS_EXPIRED']);
 const NOT_YET = new Set(['CERT_NOT_YET_VALID']);
@@ -52,9 +53,9 @@ function validityProblem(chain: CertFacts[], now: Date, evidence: string[]): Dia
   const state = validityAt(culprit, now);
   const which = culprit === chain[0] ? 'the server certificate' : `the server's CA certificate ${culprit.subject}`;
   if (state === 'not-yet-valid') {
-    return diagnosis('server-cert-not-yet-valid', `${which} is not valid before ${isoTime(culprit.notBefore)}`, [...evidence, `notBefore ${isoTime(culprit.notBefore)}, now ${isoTime(now)}`], 'check the clocks of the CA host and of this machine, or wait until notBefore');
+    return diagnosis('server-cert-not-yet-valid', `${which} is not valid before ${isoTime(culprit.notBefore)} (${relativeTime(culprit.notBefore, now)})`, [...evidence, `notBefore ${isoTime(culprit.notBefore)}, now ${isoTime(now)}`], 'check the clocks of the CA host and of this machine, or wait until notBefore');
   }
-  return diagnosis('server-cert-expired', `${which} expired on ${isoTime(culprit.notAfter)}`, [...evidence, `notAfter ${isoTime(culprit.notAfter)}, now ${isoTime(now)}`], 'renew the server certificate (`mtlsctl issue`) and reload the server');
+  return diagnosis('server-cert-expired', `${which} expired on ${isoTime(culprit.notAfter)} (${relativeTime(culprit.notAfter, now)})`, [...evidence, `notAfter ${isoTime(culprit.notAfter)}, now ${isoTime(now)}`], 'renew the server certificate (`mtlsctl issue`) and reload the server');
 }
 
 function nameProblem(obs: HandshakeObservation, local: LocalMaterial, evidence: string[]): Diagnosis {

@@ -10,19 +10,24 @@ import { diagnoseServerCert } from './diagnose-server.js';
 import { diagnoseClientVerdict } from './diagnose-client.js';
 import { alertOf } from './observed-alert.js';
 import { alertLabel, errorLine } from './tls-names.js';
+import { SILENT_SERVER } from './verdict-rules.js';
 
 export type { Diagnosis, DiagnosisCode } from './diagnosis-codes.js';
 
 /** Names the one cause of an observed handshake's outcome. */
 export function diagnose(observation: HandshakeObservation, local: LocalMaterial, now: Date): Diagnosis {
-  return (
-    diagnoseLocal(local) ??
-    diagnoseUnreachable(observation) ??
-    diagnoseNegotiation(observation) ??
-    diagnoseServerCert(observation, local, now) ??
-    diagnoseClientVerdict(observation, local, now)
-  );
+  const early = diagnoseLocal(local) ?? diagnoseUnreachable(observation) ?? diagnoseNegotiation(observation);
+  if (early) return early;
+  const server = diagnoseServerCert(observation, local, now);
+  if (!server) return diagnoseClientVerdict(observation, local, now);
+  // Both sides can be wrong at once; without this line the second problem shows up only after the first fix.
+  const client = CLIENT_CERT_ALERTS.has(alertOf(observation)?.description ?? -1) ? diagnoseClientVerdict(observation, local, now) : undefined;
+  if (client && client.code !== 'ok') server.evidence.push(`also: ${client.code}: ${client.summary}`);
+  return server;
 }
+
+/** Alerts by which a server turns down the client certificate, not the handshake as such. */
+const CLIENT_CERT_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49, 116]);
 
 /** Problems visible in the local files alone, found before connecting. */
 export function diagnoseLocal(local: LocalMaterial): Diagnosis | undefined {
@@ -36,7 +41,8 @@ export function diagnoseLocal(local: LocalMaterial): Diagnosis | undefined {
 }
 
 const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
-const REFUSED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EHOSTDOWN']);
+const REFUSED = new Set(['ECONNREFUSED']);
+const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EHOSTDOWN']);
 const TIMEOUT = new Set(['ETIMEDOUT', 'HANDSHAKE_TIMEOUT', 'ECONNABORTED']);
 const NOT_TLS = new Set(['NOT_TLS', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_RECORD_LENGTH_MISMATCH']);
 
@@ -48,19 +54,51 @@ function diagnoseUnreachable(obs: HandshakeObservation): Diagnosis | undefined {
   if (DNS.has(code)) {
     return diagnosis('dns-failure', `the name ${obs.host} does not resolve`, evidence, `check the name and the resolver: getent hosts ${obs.host}`);
   }
+  const address = obs.address && obs.address !== obs.host ? ` (${obs.address})` : '';
   if (REFUSED.has(code)) {
-    const address = obs.address ?? obs.host;
-    return diagnosis('connection-refused', `nothing accepts connections on ${where} (${address})`, evidence, `start the service or use its port; on the server: ss -ltnp | grep :${obs.port}`);
+    return diagnosis('connection-refused', `nothing accepts connections on ${where}${address}`, evidence, `start the service or use its port; on the server: ss -ltnp | grep :${obs.port}`);
   }
-  if (TIMEOUT.has(code) && obs.serverChain.length === 0) {
-    const stage = obs.timings.some((t) => t.step === 'connect') ? 'the TLS handshake' : 'the TCP connection';
-    return diagnosis('timeout', `${where} did not answer within the timeout (${stage} never completed)`, evidence, 'check firewalls and network policies between client and server, or raise --timeout');
+  if (UNREACHABLE.has(code)) {
+    return diagnosis('host-unreachable', `there is no network route to ${where}${address}`, evidence, `check the address, routes and VPN on this machine: ip route get ${obs.address ?? obs.host}`);
   }
+  if (TIMEOUT.has(code) && obs.serverChain.length === 0) return timedOut(obs, where, evidence);
+  const before = beforeTls(obs, where, address, evidence);
+  if (before) return before;
   if (NOT_TLS.has(code)) {
     const banner = obs.nonTlsBanner ? [`the server's first bytes: ${JSON.stringify(obs.nonTlsBanner.slice(0, 60))}`] : [];
     return diagnosis('not-tls', `${where} answers, but not with TLS${speaks(obs.nonTlsBanner)}`, [...banner, ...evidence], 'use the TLS port of the service, or enable TLS on the server');
   }
   return undefined;
+}
+
+/** Any other failure in resolution or connect: never let it read as a TLS outcome. */
+function beforeTls(obs: HandshakeObservation, where: string, address: string, evidence: string[]): Diagnosis | undefined {
+  const step = obs.timings.at(-1)?.step;
+  const code = obs.error!.code;
+  if (obs.protocol || obs.serverChain.length > 0 || NOT_TLS.has(code)) return undefined;
+  if (step === 'resolve') {
+    return diagnosis('dns-failure', `the name ${obs.host} cannot be resolved (${code})`, evidence, `check the name and the resolver: getent hosts ${obs.host}`);
+  }
+  // A reset right after accept still means "speaks no TLS" (refusedHello); other errnos are the connect itself.
+  if (step === 'connect' && /^E[A-Z]+$/.test(code) && !['ECONNRESET', 'EPIPE'].includes(code)) {
+    return diagnosis('host-unreachable', `cannot connect to ${where}${address} (${code})`, evidence, `check local firewall rules and routes: ip route get ${obs.address ?? obs.host}`);
+  }
+  return undefined;
+}
+
+/** The deadline passed before any certificate: which step stalled decides the advice. */
+function timedOut(obs: HandshakeObservation, where: string, evidence: string[]): Diagnosis {
+  const stalled = obs.timings.at(-1)?.step;
+  if (obs.error?.code === 'ETIMEDOUT' && stalled === 'resolve') {
+    return diagnosis('timeout', `the name ${obs.host} did not resolve within the timeout`, evidence, `check the resolver: getent hosts ${obs.host}`);
+  }
+  if (obs.error?.code === 'ETIMEDOUT') {
+    return diagnosis('timeout', `${where} did not accept a TCP connection within the timeout`, evidence, 'check firewalls and network policies between client and server, or raise --timeout');
+  }
+  if (obs.error?.message.startsWith(SILENT_SERVER)) {
+    return diagnosis('timeout', `${where} accepted TCP but never answered the TLS ClientHello`, evidence, 'check that this is the TLS port (some protocols wait for the client to speak), or look for a stuck server or proxy');
+  }
+  return diagnosis('timeout', `${where} started the TLS handshake but stalled before finishing it`, evidence, 'look for a stuck server or a proxy in between; raise --timeout if the server is just slow');
 }
 
 /** What a non-TLS banner suggests the port speaks. */
@@ -103,8 +141,13 @@ function refusedHello(obs: HandshakeObservation, alert: number | undefined, evid
   if (alert !== undefined) {
     return diagnosis('no-shared-cipher', `the server refused the ClientHello with alert ${alertLabel(alert)}`, evidence, 'compare the server\'s TLS settings (versions, ciphers, server names) with what this client offers');
   }
-  if (obs.error && ['CLOSED_NO_ALERT', 'ECONNRESET', 'EPIPE'].includes(obs.error.code)) {
-    return diagnosis('not-tls', `${obs.host}:${obs.port} accepted TCP, then closed without any TLS answer`, evidence, `check that the port speaks TLS and that ${name} is a server name it serves (--servername)`);
+  if (obs.error?.code === 'CLOSED_NO_ALERT') {
+    // Only set once a ServerHello arrived: the port speaks TLS, the server gave up mid-handshake.
+    return diagnosis('handshake-aborted', `${obs.host}:${obs.port} started TLS (ServerHello), then closed without an alert before sending its certificate`, evidence, 'read the server log at this time; a crashing server or a proxy that cuts TLS connections does this');
+  }
+  if (obs.error && ['ECONNRESET', 'EPIPE'].includes(obs.error.code)) {
+    const sni = obs.servername ? ` and that ${name} is a server name it serves (--servername)` : '';
+    return diagnosis('not-tls', `${obs.host}:${obs.port} accepted TCP, then closed without any TLS answer`, evidence, `check that the port speaks TLS${sni}`);
   }
   return undefined;
 }

@@ -8,6 +8,8 @@ export const DIAGNOSIS_CODES = [
   'connection-refused',
   'timeout',
   'not-tls',
+  'host-unreachable',
+  'handshake-aborted',
   'protocol-version-mismatch',
   'no-shared-cipher',
   'server-cert-untrusted',
@@ -42,7 +44,7 @@ export interface Diagnosis {
 }
 
 /** No TLS endpoint can be reached at that address: exit 5 (as `inspect` exits for NOT_TLS). */
-const UNREACHABLE: ReadonlySet<DiagnosisCode> = new Set(['dns-failure', 'connection-refused', 'timeout', 'not-tls']);
+const UNREACHABLE: ReadonlySet<DiagnosisCode> = new Set(['dns-failure', 'connection-refused', 'timeout', 'not-tls', 'host-unreachable', 'handshake-aborted']);
 
 /** The exit status of a code: 0 ok, 5 unreachable (not-tls included), 1 for every finding. */
 export function exitCodeOf(code: DiagnosisCode): ExitCode {
@@ -62,6 +64,8 @@ export const DIAGNOSIS_TABLE: ReadonlyArray<[code: DiagnosisCode, meaning: strin
   ['connection-refused', 'nothing accepts TCP connections on that address and port', 'start the service or use the right port'],
   ['timeout', 'no answer (TCP, TLS or the verdict) within --timeout', 'check firewalls and network policies; raise --timeout'],
   ['not-tls', 'the port answers, but not with TLS (plain HTTP, SSH, ...), or closes at once', 'use the TLS port or enable TLS on the server'],
+  ['host-unreachable', 'no network route to the address (EHOSTUNREACH, ENETUNREACH)', 'check the address, routes and VPN: `ip route get ADDRESS`'],
+  ['handshake-aborted', 'the server began TLS (ServerHello), then closed without an alert before its certificate', 'read the server log; look for a proxy that cuts TLS'],
   ['protocol-version-mismatch', 'client and server share no TLS version', 'align --tls-min/--tls-max with the server (`ssl_protocols`)'],
   ['no-shared-cipher', 'no common cipher suite, signature algorithm or ALPN: the ClientHello was refused', 'enable a common suite; check the key type the server certificate uses'],
   ['server-cert-untrusted', 'the server chain does not lead to a CA in --ca', 'pass the issuing root with --ca, or reissue the server certificate from your CA'],

@@ -18,8 +18,9 @@ export function renderClient(c: ClientRecord, colour: ChalkInstance): string {
 export function renderListenSummary(r: ListenReport): string {
   const accepted = r.clients.filter((c) => c.accepted).length;
   const why = r.ended === 'count' ? 'the --count was reached' : 'the timeout passed';
-  if (r.clients.length === 0) return `no client connected before the timeout`;
-  return `${r.clients.length} client(s): ${accepted} accepted, ${r.clients.length - accepted} rejected; stopped because ${why}`;
+  const cut = r.unfinished ? `; ${r.unfinished} connection(s) without a TLS handshake (port checks?) not counted` : '';
+  if (r.clients.length === 0) return r.unfinished ? `no client finished a TLS handshake before the timeout${cut}` : 'no client connected before the timeout';
+  return `${r.clients.length} client(s): ${accepted} accepted, ${r.clients.length - accepted} rejected; stopped because ${why}${cut}`;
 }
 
 /** 0 when every client was accepted, 1 when any was rejected, 5 when none came. */

@@ -46,6 +46,17 @@ export async function timedStep<T>(
   }
 }
 
+/**
+ * Bounds the system resolver by the probe's timeout. getaddrinfo cannot be
+ * cancelled, and a pending one keeps Node alive: with a silent DNS server the
+ * report came at --timeout but the process lived on for glibc's 5 s x 2 tries.
+ * glibc reads RES_OPTIONS when a thread first resolves; a value the user set wins.
+ */
+export function boundResolver(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.RES_OPTIONS !== undefined) return;
+  env.RES_OPTIONS = `timeout:${Math.min(30, Math.max(1, Math.ceil(timeoutMs / 1000)))} attempts:1`;
+}
+
 /** Every address of a host, in the resolver's order (an IP resolves to itself). */
 export function resolveAll(host: string): Cancellable<string[]> {
   const promise = lookup(host, { all: true }).then((list) => list.map((entry) => entry.address));

@@ -32,7 +32,7 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Duplex } from 'node:stream';
 import { connect, createSecureContext, type SecureContext } from 'node:tls';
-import { connectFirst, resolveAll, timedStep } from './net-steps.js';
+import { boundResolver, connectFirst, resolveAll, timedStep } from './net-steps.js';
 import { errorOf } from './session-facts.js';
 import { runTlsSession } from './tls-session.js';
 import type { HandshakeObservation, ObserveOptions } from './types.js';
@@ -47,6 +47,7 @@ export async function observeHandshake(options: ObserveOptions): Promise<Handsha
   // Built before the clock starts: the first context in a process costs 15-50 ms.
   const context = makeContext(options, obs);
   if (!context) return obs;
+  boundResolver(options.timeoutMs);
   await warmUp(context);
   const deadline = performance.now() + options.timeoutMs;
 

@@ -14,13 +14,16 @@ export function renderReport(r: ProbeReport, c: ChalkInstance): string {
   if (r.serverChain.length > 0) lines.push(...serverChain(r, c), '');
   const cc = r.clientCertificate;
   if (r.tls.protocol || cc.requested || cc.presented.length > 0) lines.push(...clientSide(r), '');
-  lines.push(`server verdict  ${verdictText(r)}`, '', ...renderDiagnosis(r.diagnosis, c));
+  // Without a TLS session there is no verdict to show: the failed step above already says why.
+  const hasVerdict = r.verdict !== 'not-attempted' && (r.verdict !== 'unknown' || Boolean(r.tls.protocol) || !r.error);
+  if (hasVerdict) lines.push(`server verdict  ${verdictText(r)}`, '');
+  lines.push(...renderDiagnosis(r.diagnosis, c));
   return lines.join('\n');
 }
 
 function heading(r: ProbeReport): string {
   const target = formatTarget(r.target);
-  const as = r.target.servername ? ` (server name ${r.target.servername})` : '';
+  const as = r.target.servername && r.target.servername !== r.target.host ? ` (server name ${r.target.servername})` : '';
   const between = r.services ? `${r.services.from} -> ${r.services.to} on loopback, ` : '';
   return `probe ${between}${target}${as}`;
 }
@@ -31,8 +34,8 @@ function steps(r: ProbeReport): string[] {
     resolve: r.target.address ?? '',
     connect: '',
     handshake: r.tls.protocol ? [r.tls.protocol, r.tls.cipher, r.tls.alpn ? `ALPN ${r.tls.alpn}` : 'no ALPN'].filter(Boolean).join(', ') : r.error?.code ?? '',
-    verdict: r.verdict === 'rejected-alert' && r.alert ? `rejected with alert ${r.alert.name}` : r.verdict,
-    http: r.http ? `${r.http.status} ${r.http.statusText}` : '',
+    verdict: r.verdict === 'rejected-alert' && r.alert ? `rejected with alert ${r.alert.name}` : r.verdict === 'unknown' ? 'no answer' : r.verdict,
+    http: r.http ? `${r.http.status} ${r.http.statusText}` : 'no response',
   };
   const lines = r.timings.map((t) => `  ${pad(t.step, 10)} ${`${t.ms.toFixed(1)} ms`.padStart(9)}  ${detail[t.step] ?? ''}`.trimEnd());
   if (r.error && !r.timings.some((t) => t.step === 'handshake')) lines.push(`  failed     ${errorLine(r.error)}`);
@@ -73,12 +76,17 @@ function verdictText(r: ProbeReport): string {
   const alert = r.alert ? `alert ${r.alert.name} (${r.alert.description}): ${r.alert.meaning}` : '';
   const http = r.http ? `; HTTP ${r.http.status} ${r.http.statusText}` : '';
   switch (r.verdict) {
-    case 'accepted': return `accepted${REASONS[r.verdictReason ?? ''] ?? ''}${http}`;
+    case 'accepted': return refusedOverHttp(r) ? `rejected at the HTTP layer: HTTP ${r.http!.status} ${r.http!.statusText} (TLS itself completed)` : `accepted${REASONS[r.verdictReason ?? ''] ?? ''}${http}`;
     case 'rejected-alert': return `rejected with ${alert}`;
     case 'rejected-close': return 'rejected: the server closed the connection without an alert';
     case 'not-attempted': return 'not asked';
-    default: return r.error ? `none (${r.error.code})` : 'none within the timeout';
+    default: return r.error && !r.error.code.endsWith('TIMEOUT') ? `none (${r.error.code})` : 'none within the timeout';
   }
+}
+
+/** nginx finishes TLS and refuses in its HTTP answer: "accepted" would contradict the diagnosis below. */
+function refusedOverHttp(r: ProbeReport): boolean {
+  return r.http !== undefined && r.http.status >= 400 && r.diagnosis.exitCode !== 0 && r.diagnosis.code !== 'mtls-not-enforced';
 }
 
 /** The diagnosis block: one line with code and summary, evidence, then `fix:`. */

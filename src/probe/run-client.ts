@@ -5,6 +5,7 @@ import { loadLocalMaterial, type LocalMaterial, type LocalPaths } from './local-
 import { diagnose, diagnoseLocal } from './diagnose.js';
 import { buildReport, type ProbeReport } from './report.js';
 import { observe } from './observer.js';
+import { inputError, type MtlsError } from '../errors.js';
 import type { Target } from './target.js';
 
 /** What a client probe needs, as the command line gives it. */
@@ -45,7 +46,7 @@ export async function probeClient(req: ClientProbeRequest, now: () => Date): Pro
     // A server with its own ALPN list (gRPC, meshes) refuses ours: ask again offering none, as plain clients do.
     report = await observeAndDiagnose({ ...options, alpn: undefined, httpIfAlpn: undefined }, material, 'client', now);
   }
-  if (!req.httpPath && report.http) report.diagnosis.evidence.push('the server chose ALPN http/1.1, so GET / was sent to hear its HTTP-layer verdict');
+  if (!req.httpPath && report.http) report.diagnosis.evidence.push('GET / was sent because the server chose ALPN http/1.1 (nginx refuses certificates only in its HTTP answer)');
   return report;
 }
 
@@ -55,5 +56,12 @@ export async function observeAndDiagnose(options: ObserveOptions, material: Loca
   const local = diagnoseLocal(material);
   if (local) return buildReport(undefined, local, mode, fallback);
   const observation = await observe(options);
+  if (observation.error && observation.timings.length === 0) throw unusableFiles(observation.error);
   return buildReport(observation, diagnose(observation, material, now()), mode, fallback);
+}
+
+/** Node's TLS refused the files before any connection (too small a key, an unsupported algorithm): an input problem. */
+export function unusableFiles(error: { code: string; message: string }): MtlsError {
+  const reason = /routines::?(.+)$/.exec(error.message)?.[1] ?? error.message;
+  return inputError('PROBE_FILES_UNUSABLE', `Node's TLS refuses the given certificate, key or CA bundle: ${reason} (${error.code})`, 'reissue with a current key type (`mtlsctl issue` uses ecdsa-p256 by default; RSA needs 2048 bits or more)');
 }

@@ -2,7 +2,7 @@
  * The TLS part of one observation: handshake over a tapped socket, then the
  * wait for the server's verdict on the client certificate (see observe.ts).
  */
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
   checkServerIdentity,
@@ -75,7 +75,8 @@ class TlsSession {
     this.tls = connect({
       socket,
       secureContext,
-      servername,
+      // SNI carries DNS names only (RFC 6066); an IP --servername is just the name the identity check uses.
+      servername: servername && !isIP(servername) ? servername : undefined,
       ALPNProtocols: options.alpn,
       rejectUnauthorized: false,
       // The chain verdict comes from authorizationError; identity is checked apart.

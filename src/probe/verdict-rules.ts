@@ -116,6 +116,9 @@ export function settleHttpEnd(facts: TapFacts, hasStatus: boolean, error?: NodeE
   return rejectedByClose(`without an alert or HTTP response${cause}`);
 }
 
+/** Start of the HANDSHAKE_TIMEOUT message when not one byte came back (the diagnosis words it apart). */
+export const SILENT_SERVER = 'the server sent nothing';
+
 /** The deadline passed in the given phase. */
 export function settleTimeout(
   phase: SessionPhase,
@@ -132,7 +135,7 @@ export function settleTimeout(
     if (saidNonTls(facts)) return notTls('no TLS answer');
     const said =
       facts.firstServerBytes.length === 0
-        ? 'the server sent nothing'
+        ? SILENT_SERVER
         : 'the handshake did not complete';
     return unknown('HANDSHAKE_TIMEOUT', `${said} within ${ms} ms`);
   }

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { connect } from 'node:net';
 import { BIN, assertNoKeyMaterial, mtlsctl } from '../helpers/run-cli.js';
 import { openssl } from '../helpers/openssl.js';
 import { makeProbeFixtures, type FixtureName, type LeafFiles } from './probe-fixtures.js';
@@ -74,6 +75,47 @@ describe('mtlsctl probe --listen', { concurrency: 2 }, () => {
     const r = await child;
     assert.equal(r.exitCode, 5);
     assert.match(String(r.stdout), /no client connected/);
+  });
+
+  test('when a client connects and never speaks then probe still stops at the timeout and counts it as unfinished', async () => {
+    const { child, port } = await listen(dir, f, ['--timeout', '1s', '--json']);
+    const idle = connect(port, '127.0.0.1');
+    idle.on('error', () => undefined);
+    try {
+      // The idle socket stays open until after the probe has ended: the probe must not wait for it.
+      const r = await child;
+      const doc = JSON.parse(String(r.stdout));
+      assert.equal(r.exitCode, 5);
+      assert.deepEqual([doc.clients.length, doc.unfinished], [0, 1]);
+    } finally {
+      idle.destroy();
+    }
+  });
+
+  test('when a port check opens and closes before a real client then --count 1 still waits for the real one', async () => {
+    const { child, port } = await listen(dir, f, ['--count', '1', '--timeout', '30s', '--json']);
+    await new Promise<void>((resolve) => {
+      const check = connect(port, '127.0.0.1', () => check.end());
+      check.on('error', () => undefined);
+      check.on('close', () => resolve());
+    });
+    await sClient(port, ['-CAfile', f.server.ca, '-cert', f.client.cert, '-key', f.client.key, '-cert_chain', f.client.inter]);
+    const r = await child;
+    const doc = JSON.parse(String(r.stdout));
+    assert.equal(doc.clients.length, 1);
+    assert.equal(doc.clients[0].code, 'ok', doc.clients[0].reason);
+    assert.equal(doc.unfinished, 1);
+    assert.equal(r.exitCode, 0);
+  });
+
+  test('when the client refuses the server certificate then the code is server-cert-untrusted, not a client rejection', async () => {
+    const { child, port } = await listen(dir, f, ['--count', '1', '--timeout', '30s', '--json']);
+    await sClient(port, ['-CAfile', f.serverOther.ca, '-verify_return_error']);
+    const r = await child;
+    const doc = JSON.parse(String(r.stdout));
+    assert.equal(doc.clients[0].code, 'server-cert-untrusted', doc.clients[0].reason);
+    assert.match(doc.clients[0].reason, /alert unknown_ca \(48\)/);
+    assert.doesNotMatch(doc.clients[0].reason, /openssl\/ssl|\.c:\d+/, 'no OpenSSL source paths');
   });
 
   test('when --listen lacks --ca then probe exits 2 naming the missing options', async () => {

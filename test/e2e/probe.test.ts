@@ -192,7 +192,8 @@ describe('mtlsctl probe against real peers', { concurrency: 4 }, () => {
   test('when the client presents cert.pem without its intermediate then unknown-ca says to send chain.pem', async () => {
     const doc = await probe([at(s['strict1.3']!), '--cert', f.client.cert, '--key', f.client.key, ...trust()]);
     expectCode(doc, 'client-cert-unknown-ca', 1);
-    assert.match(doc.diagnosis.evidence.join('\n'), /sent only its leaf: .*present chain\.pem/);
+    assert.match(doc.diagnosis.summary, /only the leaf was sent/);
+    assert.match(doc.diagnosis.hint, /^present chain\.pem/, 'the likelier fix comes first');
   });
 
   test('when the key belongs to another certificate then the code is client-key-mismatch and nothing connects', async () => {

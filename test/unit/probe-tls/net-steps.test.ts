@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { connectFirst, resolveAll, timedStep } from '../../../src/probe/net-steps.js';
+import { boundResolver, connectFirst, resolveAll, timedStep } from '../../../src/probe/net-steps.js';
 import type { HandshakeObservation } from '../../../src/probe/types.js';
 import { startTcpServer } from '../../helpers/tls-peers.js';
 
@@ -54,4 +54,16 @@ test('when a step outlives the deadline then ETIMEDOUT is recorded and the work 
 
 test('when an IP address is resolved then it resolves to itself', async () => {
   assert.deepEqual(await resolveAll('127.0.0.1').promise, ['127.0.0.1']);
+});
+
+test('when the probe bounds the resolver then glibc gets one try of about --timeout, and a user setting wins', () => {
+  const env: NodeJS.ProcessEnv = {};
+  boundResolver(1500, env);
+  assert.equal(env.RES_OPTIONS, 'timeout:2 attempts:1');
+  const long: NodeJS.ProcessEnv = {};
+  boundResolver(86_400_000, long);
+  assert.equal(long.RES_OPTIONS, 'timeout:30 attempts:1');
+  const mine: NodeJS.ProcessEnv = { RES_OPTIONS: 'rotate' };
+  boundResolver(1000, mine);
+  assert.equal(mine.RES_OPTIONS, 'rotate');
 });

@@ -67,7 +67,11 @@ const cases: Case[] = [
   { title: 'the server only speaks TLS 1.2 and the client requires 1.3', code: 'protocol-version-mismatch', exit: 1, obs: () => ({ ...failed('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', 'tlsv1 alert protocol version: SSL alert number 70') }) },
   { title: 'the server answers the ClientHello with handshake_failure', code: 'no-shared-cipher', exit: 1, obs: () => ({ ...failed('ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'sslv3 alert handshake failure: SSL alert number 40') }) },
   { title: 'the server refuses the ClientHello with unrecognized_name', code: 'server-name-mismatch', exit: 1, obs: () => ({ ...failed('ERR_SSL_TLSV1_UNRECOGNIZED_NAME', 'tlsv1 unrecognized name: SSL alert number 112') }) },
-  { title: 'the server closes right after the ClientHello', code: 'not-tls', exit: 5, obs: () => failed('CLOSED_NO_ALERT') },
+  { title: 'the server closes right after the ClientHello', code: 'not-tls', exit: 5, obs: () => failed('ECONNRESET', 'Client network socket disconnected before secure TLS connection was established') },
+  { title: 'the server closes without an alert after its ServerHello', code: 'handshake-aborted', exit: 5, obs: () => failed('CLOSED_NO_ALERT', 'the server closed the connection during the handshake without an alert (ECONNRESET)'), evidence: /CLOSED_NO_ALERT/ },
+  { title: 'getaddrinfo rejects the name with EINVAL', code: 'dns-failure', exit: 5, obs: () => ({ ...failed('EINVAL', 'getaddrinfo EINVAL aaaa'), timings: [{ step: 'resolve', ms: 0.1 }] }), evidence: /EINVAL/ },
+  { title: 'a local firewall refuses the connect with EPERM', code: 'host-unreachable', exit: 5, obs: () => ({ ...failed('EPERM', 'connect EPERM 127.0.0.1:8443'), timings: [{ step: 'resolve', ms: 0.1 }, { step: 'connect', ms: 0.1 }] }) },
+  { title: 'there is no route to the address', code: 'host-unreachable', exit: 5, obs: () => failed('ENETUNREACH', 'connect ENETUNREACH 10.9.9.9:443') },
   { title: 'the server chain comes from another CA', code: 'server-cert-untrusted', exit: 1, obs: () => ({ serverChain: chainOf(f.foreign, f.other), serverAuthorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }), evidence: /Other Root CA/ },
   { title: 'the server certificate has expired', code: 'server-cert-expired', exit: 1, obs: () => ({ serverChain: chainOf(f.expired, f.ca), serverAuthorizationError: 'CERT_HAS_EXPIRED' }), evidence: /notAfter/ },
   { title: 'the server certificate is not yet valid', code: 'server-cert-not-yet-valid', exit: 1, obs: () => ({ serverChain: chainOf(f.future, f.ca), serverAuthorizationError: 'CERT_NOT_YET_VALID' }) },
@@ -91,6 +95,16 @@ const cases: Case[] = [
   { title: 'nginx answers 400 "The SSL certificate error" to an expired client', code: 'client-cert-expired', exit: 1, obs: () => ({ clientChainSent: chainOf(f.expired, f.ca), http: { status: 400, statusText: 'Bad Request', bodyHead: '<html><head><title>400 The SSL certificate error</title></head>' } }), evidence: /HTTP 400/ },
   { title: 'nginx answers 200 to a client with a certificate', code: 'ok', exit: 0, obs: () => ({ http: { status: 200, statusText: 'OK', bodyHead: 'hello' } }) },
   { title: 'a lax server accepts an expired client from another CA', code: 'ok', exit: 0, obs: () => ({ clientChainSent: [f.expired.der] , acceptableCaNames: [readCertificate(f.other.root.der).subject] }), evidence: /warning: .* outside its validity[\s\S]*may accept any certificate/ },
+];
+
+/** How the timeout summary names the step that stalled. */
+const timeouts: Array<[string, Partial<HandshakeObservation>, RegExp]> = [
+  ['the resolver never answers', { ...failed('ETIMEDOUT', 'resolve did not finish within the timeout'), timings: [{ step: 'resolve', ms: 5000 }] }, /did not resolve within the timeout/],
+  ['the TCP connection never completes', { ...failed('ETIMEDOUT', 'connect did not finish within the timeout'), timings: [{ step: 'resolve', ms: 1 }, { step: 'connect', ms: 5000 }] }, /did not accept a TCP connection/],
+  ['the server accepts TCP and says nothing', failed('HANDSHAKE_TIMEOUT', 'the server sent nothing within 5000 ms'), /accepted TCP but never answered the TLS ClientHello/],
+  ['a TLS 1.3 server never judges the client', { verdict: 'unknown', error: { code: 'VERDICT_TIMEOUT', message: 'the server neither accepted nor rejected the client certificate within 2000 ms' } }, /server gave no verdict/],
+  ['the server never answers the HTTP request', { verdict: 'unknown', error: { code: 'HTTP_TIMEOUT', message: 'no HTTP response within 2000 ms' } }, /no HTTP response came back/],
+  ['the server stalls mid-handshake', failed('HANDSHAKE_TIMEOUT', 'the handshake did not complete within 5000 ms'), /stalled before finishing/],
 ];
 
 describe('diagnose', () => {
@@ -119,6 +133,56 @@ describe('diagnose', () => {
       if (c.evidence) assert.match(d.evidence.join('\n'), c.evidence);
     });
   }
+
+  for (const [what, obs, summary] of timeouts) {
+    test(`when ${what} then the timeout summary names that step`, () => {
+      const d = diagnose(observed(obs), material(), now);
+      assert.equal(d.code, 'timeout');
+      assert.match(d.summary, summary);
+    });
+  }
+
+  test('when the client distrusts the server and the server answers unknown_ca then both problems are named', () => {
+    const obs = observed({ serverChain: chainOf(f.foreign, f.other), serverAuthorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', clientChainSent: chainOf(f.foreign, f.other), verdict: 'rejected-alert', alertReceived: alert(48, 'unknown_ca') });
+    const d = diagnose(obs, material(), now);
+    assert.equal(d.code, 'server-cert-untrusted');
+    assert.match(d.evidence.at(-1)!, /^also: client-cert-unknown-ca: /);
+  });
+
+  test('when the client distrusts the server that accepted it then no second problem is named', () => {
+    const d = diagnose(observed({ serverChain: chainOf(f.foreign, f.other), serverAuthorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }), material(), now);
+    assert.equal(d.code, 'server-cert-untrusted');
+    assert.doesNotMatch(d.evidence.join('\n'), /also:/);
+  });
+
+  test('when a certificate was given but the client did not send it then the summary says it could not be used', () => {
+    const obs = observed({ clientChainSent: [], verdict: 'rejected-alert', alertReceived: alert(116, 'certificate_required') });
+    const given = diagnose(obs, material(), now);
+    const none = diagnose(obs, material({ clientChain: [], keyMatchesCert: undefined }), now);
+    assert.equal(given.code, 'client-cert-required');
+    assert.match(given.summary, /the one given could not be used \(ec key\)/);
+    assert.match(given.hint, /key type/);
+    assert.match(none.summary, /none was presented/);
+  });
+
+  test('when a certificate was given but the server never asked for one and answers 495 then the fix is on the server', () => {
+    const obs = observed({ certificateRequested: false, acceptableCaNames: [], clientChainSent: [], http: { status: 495, statusText: 'SSL Certificate Error', bodyHead: '' } });
+    const d = diagnose(obs, material(), now);
+    assert.equal(d.code, 'client-cert-required');
+    assert.match(d.summary, /never asks for one/);
+    assert.match(d.hint, /ssl_verify_client/);
+    assert.match(d.evidence[0]!, /answered HTTP 495 SSL Certificate Error$/);
+  });
+
+  test('when the client certificate expired then the summary says how long ago', () => {
+    const d = diagnose(observed({ clientChainSent: chainOf(f.expired, f.ca), verdict: 'rejected-alert', alertReceived: alert(45, 'certificate_expired') }), material(), now);
+    assert.match(d.summary, /^the client certificate expired on \S+ \(\d+ (hours|day|days) ago\)$/);
+  });
+
+  test('when the server certificate expired then the summary says how long ago', () => {
+    const d = diagnose(observed({ serverChain: chainOf(f.expired, f.ca), serverAuthorizationError: 'CERT_HAS_EXPIRED' }), material(), now);
+    assert.match(d.summary, /expired on \S+ \(\d+ (hours|day|days) ago\)$/);
+  });
 
   test('when the table is read then every diagnosis code has a case', () => {
     const covered = new Set(cases.map((c) => c.code));

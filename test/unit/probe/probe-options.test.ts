@@ -19,11 +19,20 @@ describe('parseTarget', () => {
       assert.deepEqual(parseTarget(text, 'target', 443), { host, port });
     });
   }
-  for (const text of ['::1', 'host:99999', 'host:port', '[not-v6]:443', 'a b:1']) {
+  for (const text of ['::1', 'host:99999', 'host:port', '[not-v6]:443', 'a b:1', '[::1', 'host:', ':443', 'host:-1', 'host:0', 'a..b:443', `${'a'.repeat(64)}.internal:443`, `${'a.'.repeat(130)}x:443`]) {
     test(`when the target is ${JSON.stringify(text)} then it is a usage error`, () => {
       assert.throws(() => parseTarget(text, 'target', 443), (e: MtlsError) => e.code === 'USAGE_INVALID_VALUE' && e.exitCode === 2);
     });
   }
+  test('when --listen asks for port 0 then the system may pick the port', () => {
+    assert.deepEqual(parseTarget('127.0.0.1:0', '--listen', undefined, true), { host: '127.0.0.1', port: 0 });
+  });
+  test('when a --servername is an IP address or a DNS name then it is accepted', () => {
+    for (const servername of ['10.0.0.5', 'api.internal', 'payments.default.svc.cluster.local.']) {
+      const mode = probeOptions({ file: 'mtls.yaml', servername }, ['h:1'], path);
+      assert.equal(mode.kind === 'client' && mode.request.servername, servername);
+    }
+  });
   test('when an IPv6 target is formatted then it gets brackets', () => {
     assert.equal(formatTarget({ host: '::1', port: 8443 }), '[::1]:8443');
     assert.equal(formatTarget({ host: 'a.b', port: 1 }), 'a.b:1');
@@ -48,7 +57,21 @@ describe('probeOptions', () => {
   });
   const usage: Array<[string, Record<string, unknown>, string[], RegExp]> = [
     ['nothing', {}, [], /needs HOST:PORT, --from\/--to or --listen/],
-    ['--cert without --key', { cert: 'c' }, ['h:1'], /--cert and --key go together/],
+    ['--cert without --key', { cert: 'c' }, ['h:1'], /--cert needs --key as well/],
+    ['--key without --cert', { key: 'k' }, ['h:1'], /--key needs --cert as well/],
+    ['an empty --servername', { servername: '' }, ['h:1'], /--servername "" is not a DNS name/],
+    ['a --servername with a space', { servername: 'a b' }, ['h:1'], /--servername "a b" is not a DNS name/],
+    ['a --timeout of 0', { timeout: '0' }, ['h:1'], /--timeout "0" is not a duration above zero/],
+    ['a --timeout without unit', { timeout: '5' }, ['h:1'], /--timeout "5" is not a duration/],
+    ['a --timeout too long for a timer', { timeout: '99999999999999999999d' }, ['h:1'], /longer than a day/],
+    ['an --http path with CR/LF', { http: '/x\r\nHost: evil' }, ['h:1'], /--http path .* holds spaces or control characters/],
+    ['an --http path with a space', { http: '/a b' }, ['h:1'], /holds spaces or control characters/],
+    ['an empty --http path', { http: '' }, ['h:1'], /does not start with \//],
+    ['an --http path without a leading slash', { http: 'healthz' }, ['h:1'], /does not start with \//],
+    ['--http right before the target', { http: 'api.internal:8443' }, [], /--http path "api.internal:8443" does not start with \//],
+    ['--count 0 with --listen', { listen: '127.0.0.1:0', cert: 'c', key: 'k', ca: 'a', count: '0' }, [], /--count "0" is not a positive whole number/],
+    ['--count 1e3 with --listen', { listen: '127.0.0.1:0', cert: 'c', key: 'k', ca: 'a', count: '1e3' }, [], /--count "1e3" is not a positive whole number/],
+    ['a target with port 0', {}, ['127.0.0.1:0'], /has port 0/],
     ['--from without --to', { from: 'a' }, [], /--from and --to go together/],
     ['--from/--to with a target', { from: 'a', to: 'b' }, ['h:1'], /cannot be combined with HOST:PORT/],
     ['--listen with --http', { listen: ':1', cert: 'c', key: 'k', ca: 'a', http: true }, [], /cannot be combined with --http/],
@@ -57,8 +80,8 @@ describe('probeOptions', () => {
     ['a malformed --timeout', { timeout: 'soon' }, ['h:1'], /--timeout "soon" is not a duration/],
   ];
   for (const [what, raw, args, message] of usage) {
-    test(`when ${what} is given then it is a usage error`, () => {
-      assert.throws(() => probeOptions({ ...base, ...raw }, args, path), (e: MtlsError) => e.exitCode === 2 && message.test(e.message));
+    test(`when ${what} is given then it is a usage error with a hint`, () => {
+      assert.throws(() => probeOptions({ ...base, ...raw }, args, path), (e: MtlsError) => e.exitCode === 2 && message.test(e.message) && Boolean(e.hint));
     });
   }
 });
