@@ -28,13 +28,13 @@ function report(error: unknown, io: Io, debug: boolean): number {
     return EXIT.aborted;
   }
   if (error instanceof MtlsError) {
-    io.stderr.write(`error: ${redact(error.message)} [${error.code}]\n`);
-    for (const line of error.details) io.stderr.write(`  ${redact(line)}\n`);
-    if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+    io.stderr.write(`error: ${printable(redact(error.message))} [${error.code}]\n`);
+    for (const line of error.details) io.stderr.write(`  ${printable(redact(line))}\n`);
+    if (error.hint) io.stderr.write(`hint: ${printable(error.hint)}\n`);
     if (debug && error.cause) io.stderr.write(`${redact(stackOf(error.cause))}\n`);
     return error.exitCode;
   }
-  io.stderr.write(`error: internal error: ${redact(String((error as Error)?.message ?? error))} [INTERNAL]\n`);
+  io.stderr.write(`error: internal error: ${printable(redact(String((error as Error)?.message ?? error)))} [INTERNAL]\n`);
   io.stderr.write(`hint: this is a bug in mtlsctl; rerun with --debug and report the output with \`mtlsctl --version\` and \`node --version\`\n`);
   if (debug) io.stderr.write(`${redact(stackOf(error))}\n`);
   return EXIT.internal;
@@ -50,4 +50,13 @@ export function redact(text: string): string {
     /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?(-----END \1-----|$)/g,
     '[$1 redacted]',
   );
+}
+
+/**
+ * Escapes control characters, so that names quoted from hostile files
+ * (a YAML key holding ESC, a CN holding a newline) can neither repaint the
+ * terminal nor split one error into several lines.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

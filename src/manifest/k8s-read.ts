@@ -1,8 +1,8 @@
 /** Reads Kubernetes YAML files into plain objects, each with where it came from. */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LineCounter, isMap, isNode, isSeq, parseAllDocuments, type Document } from 'yaml';
 import { EXIT, MtlsError, inputError } from '../errors.js';
+import { BoundedReadError, decodeUtf8Text, readBounded } from '../fs/read-bounded.js';
 import { displayPath } from './load.js';
 
 /** One Kubernetes object found in the input. */
@@ -60,24 +60,38 @@ export async function readK8sFiles(files: string[], cwd: string): Promise<K8sInp
 }
 
 async function readText(path: string, shown: string): Promise<string> {
+  let bytes: Buffer;
   try {
-    return await readFile(path, 'utf8');
+    bytes = await readBounded(path);
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code);
+    const why = cause instanceof BoundedReadError ? cause.why : String(cause);
     throw inputError('FILE_NOT_FOUND', `cannot read ${shown}: ${why}`, 'name existing Kubernetes YAML files, e.g. mtlsctl manifest from-k8s k8s/*.yaml');
   }
+  const text = decodeUtf8Text(bytes);
+  if (text === undefined) {
+    throw inputError('K8S_UNPARSEABLE', `${shown} is not UTF-8 text (binary data, or another encoding such as UTF-16)`, 'save it as UTF-8, or leave that file out');
+  }
+  return text;
 }
 
 function parseInto(text: string, shown: string, input: K8sInput, errors: string[]): void {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
+  // Unresolved, tags such as !!binary stay plain strings instead of Buffers.
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, resolveKnownTags: false });
   for (const doc of docs) {
     for (const error of doc.errors) {
       const { line, col } = lines.linePos(error.pos[0]);
       errors.push(`${shown}:${line}:${col}: ${error.message.split('\n')[0]}`);
     }
-    if (doc.errors.length === 0) collect(doc, doc.contents, { shown, lines }, input);
+    if (doc.errors.length > 0) continue;
+    try {
+      collect(doc, doc.contents, { shown, lines }, input);
+    } catch (error) {
+      // yaml throws a ReferenceError for "Excessive alias count" (a billion-laughs file).
+      if (!(error instanceof ReferenceError)) throw error;
+      const { line, col } = lines.linePos(doc.range[0]);
+      errors.push(`${shown}:${line}:${col}: the aliases (*name) in this document expand more than 1000 times, which looks like a resource-exhaustion attack`);
+    }
   }
 }
 

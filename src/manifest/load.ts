@@ -1,8 +1,8 @@
 /** Reads, validates and resolves a manifest file in one step. */
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
 import { inputError, type MtlsError } from '../errors.js';
+import { BoundedReadError, decodeUtf8Text, readBounded } from '../fs/read-bounded.js';
 import { crossCheck } from './cross-checks.js';
 import { PositionFinder } from './positions.js';
 import { formatProblems, manifestInvalid, problemsFromIssues, type Problem } from './problems.js';
@@ -28,11 +28,15 @@ export async function loadManifest(file: string, options: LoadOptions = {}): Pro
   const cwd = options.cwd ?? process.cwd();
   const path = resolve(cwd, file);
   const shown = displayPath(path, cwd);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readBounded(path);
   } catch (cause) {
     throw unreadable(shown, cause);
+  }
+  const text = decodeUtf8Text(bytes);
+  if (text === undefined) {
+    throw manifestInvalid(shown, [`${shown}:1:1: manifest: the file is not UTF-8 text (binary data, or another encoding such as UTF-16); save it as UTF-8`]);
   }
   return parseManifest(text, path, shown);
 }
@@ -45,18 +49,40 @@ export async function loadManifest(file: string, options: LoadOptions = {}): Pro
  */
 export function parseManifest(text: string, file: string, shown: string = file): Manifest {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  // Known tags such as !!binary or !!set would turn values into Buffers and
+  // Sets; unresolved, they stay plain strings and the schema names the field.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, resolveKnownTags: false });
   const finder = new PositionFinder(doc, lines);
   const early = syntaxProblems(doc, lines) ?? emptyProblems(text, doc);
   if (early) throw manifestInvalid(shown, formatProblems(early, shown, finder));
 
-  const data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  const data = toPlainData(doc);
+  if (data === ALIAS_BOMB) throw manifestInvalid(shown, formatProblems([aliasBombProblem()], shown, finder));
   const parsed = manifestSchema.safeParse(data, { reportInput: true });
   const problems = [...(parsed.success ? [] : problemsFromIssues(parsed.error.issues)), ...crossCheck(data)];
   if (problems.length > 0 || !parsed.success) throw manifestInvalid(shown, formatProblems(problems, shown, finder));
 
   const serviceLines = parsed.data.services.map((_, i) => finder.of(['services', i]).line);
   return resolveManifest(parsed.data, file, serviceLines);
+}
+
+const ALIAS_BOMB = Symbol('alias bomb');
+/** How many alias expansions a manifest may use; a real one needs a handful. */
+const MAX_ALIASES = 1000;
+
+/** The document as plain data, or ALIAS_BOMB when aliases expand past the limit. */
+function toPlainData(doc: Document): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown;
+  } catch (error) {
+    // yaml throws a ReferenceError for "Excessive alias count" (a billion-laughs file).
+    if (error instanceof ReferenceError) return ALIAS_BOMB;
+    throw error;
+  }
+}
+
+function aliasBombProblem(): Problem {
+  return { path: [], line: 1, col: 1, field: 'YAML aliases', message: `the aliases (*name) expand more than ${MAX_ALIASES} times, which looks like a resource-exhaustion attack; write the values out` };
 }
 
 function syntaxProblems(doc: Document, lines: LineCounter): Problem[] | undefined {
@@ -90,7 +116,6 @@ export function displayPath(path: string, cwd: string): string {
 }
 
 function unreadable(shown: string, cause: unknown): MtlsError {
-  const code = (cause as NodeJS.ErrnoException)?.code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? cause);
+  const why = cause instanceof BoundedReadError ? cause.why : String(cause);
   return inputError('FILE_NOT_FOUND', `cannot read manifest ${shown}: ${why}`, 'create one with mtlsctl manifest new, or name it with -f FILE');
 }
