@@ -1,0 +1,75 @@
+/** Hostile and malformed input to `mtlsctl init`. */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { mtlsctl } from '../helpers/run-cli.js';
+import { openssl } from '../helpers/openssl.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('init on bad input', () => {
+  const cases: Array<[string, string[], number, RegExp]> = [
+    ['a root lifetime past year 9999', ['--root-ttl', '99999y'], 2, /--root-ttl ends after 9999-12-31.*\[USAGE_INVALID_VALUE\]/],
+    ['a lifetime too large for a date', ['--root-ttl', '99999999999999999999999y'], 2, /--root-ttl ends after 9999-12-31/],
+    ['an intermediate lifetime past year 9999', ['--root-ttl', '7900y', '--intermediate-ttl', '8000y'], 2, /--intermediate-ttl ends after 9999-12-31/],
+    ['a name with a newline', ['--name', 'evil\nname'], 2, /--name and --organization must not hold control characters/],
+    ['an organisation with an escape', ['--organization', 'a\u001b[2Jb'], 2, /must not hold control characters/],
+    ['a name too long for the intermediate CN', ['--name', 'a'.repeat(52)], 2, /--name must be 1 to 51 characters \(got 52\)/],
+    ['a passphrase file that is a directory', ['--passphrase-file', '.'], 3, /cannot read passphrase file \.: it is a directory \[FILE_NOT_FOUND\]/],
+    ['a passphrase file that never ends', ['--passphrase-file', '/dev/zero'], 3, /cannot read passphrase file \/dev\/zero: it is not a regular file/],
+  ];
+  for (const [what, args, exit, message] of cases) {
+    test(`when given ${what} then it exits ${exit} with one error line and writes nothing`, async (t) => {
+      const cwd = await tempDir(t);
+      const r = await mtlsctl(['init', ...args], { cwd });
+      assert.equal(r.exitCode, exit, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('error:')).length, 1);
+      assert.doesNotMatch(r.stderr, /INTERNAL|\n\s+at /);
+      assert.equal(existsSync(join(cwd, 'pki')), false, 'no CA directory');
+    });
+  }
+
+  test('when the passphrase file is empty then the exit status matches the code table (2)', async (t) => {
+    const cwd = await tempDir(t);
+    await writeFile(join(cwd, 'pass'), '\n');
+    const r = await mtlsctl(['init', '--passphrase-file', 'pass'], { cwd });
+    assert.equal(r.exitCode, 2, r.stderr);
+    assert.match(r.stderr, /passphrase file pass is empty \[USAGE_INVALID_VALUE\]/);
+  });
+
+  test('when the passphrase file ends in CRLF then the key opens with the passphrase alone', async (t) => {
+    const cwd = await tempDir(t);
+    await writeFile(join(cwd, 'pass'), 'correct horse\r\n');
+    const r = await mtlsctl(['init', '--passphrase-file', 'pass'], { cwd });
+    assert.equal(r.exitCode, 0, r.stderr);
+    const opened = await openssl(['pkey', '-in', join(cwd, 'pki/root-ca.key'), '-passin', 'pass:correct horse', '-noout']);
+    assert.equal(opened.exitCode, 0, opened.stderr);
+  });
+
+  test('when --dir names a file then it says so and leaves the file alone', async (t) => {
+    const cwd = await tempDir(t);
+    await writeFile(join(cwd, 'afile'), 'keep me');
+    const r = await mtlsctl(['init', '--dir', 'afile'], { cwd });
+    assert.equal(r.exitCode, 4, r.stderr);
+    assert.match(r.stderr, /--dir .*afile is a file, not a directory \[WRITE_FAILED\]/);
+    assert.equal(await readFile(join(cwd, 'afile'), 'utf8'), 'keep me');
+  });
+
+  test('when --force fails half way then no ca.json vouches for a mixed CA', async (t) => {
+    const cwd = await tempDir(t);
+    assert.equal((await mtlsctl(['init'], { cwd })).exitCode, 0);
+    // A directory where the intermediate key goes makes the replacement fail after the root.
+    await rm(join(cwd, 'pki/intermediate-ca.key'));
+    await mkdir(join(cwd, 'pki/intermediate-ca.key/blocker'), { recursive: true });
+    const r = await mtlsctl(['init', '--force'], { cwd });
+    assert.equal(r.exitCode, 4, r.stderr);
+    assert.match(r.stderr, /\[WRITE_FAILED\]/);
+    assert.equal(existsSync(join(cwd, 'pki/ca.json')), false, 'ca.json removed before the replacement');
+    const again = await mtlsctl(['init'], { cwd });
+    assert.equal(again.exitCode, 4);
+    assert.match(again.stderr, /an incomplete CA \(no ca\.json\) is in .* \[REFUSE_OVERWRITE\]/);
+  });
+});
