@@ -16,8 +16,9 @@ import { buildGraph, type ChainGraph } from './chain-tree.js';
 import { verifyPath, type PathChecks, type PathResult } from './verify-path.js';
 import { lintInput } from './lint.js';
 import type { Finding } from './lint-codes.js';
+import { BoundedReadError, readBounded } from '../fs/read-bounded.js';
 import { decodeCertificates, readCertificates, type RawCertificate } from './read-input.js';
-import { fetchChain, parseEndpoint } from './fetch-endpoint.js';
+import { endpointProblem, fetchChain, parseEndpoint } from './fetch-endpoint.js';
 
 /** Everything one inspect run needs. */
 export interface InspectRequest {
@@ -108,7 +109,16 @@ export async function inspect(req: InspectRequest): Promise<InspectReport> {
 }
 
 async function readInputs(req: InspectRequest) {
+  if ([...req.inputs, req.ca].filter((i) => i === '-').length > 1) {
+    throw usageError('USAGE', 'stdin (-) can be read only once, and it was named more than once', 'give - for one input or for --ca, and files for the rest');
+  }
   const endpointTarget = req.inputs.length === 1 && !existsSync(resolve(req.cwd, req.inputs[0]!)) ? parseEndpoint(req.inputs[0]!) : undefined;
+  if (!endpointTarget && req.inputs.length === 1 && !existsSync(resolve(req.cwd, req.inputs[0]!))) {
+    const problem = endpointProblem(req.inputs[0]!);
+    if (problem) {
+      throw usageError('USAGE_INVALID_VALUE', `${req.inputs[0]} is neither a file nor a valid HOST:PORT: ${problem}`, 'give HOST:PORT such as localhost:8443 or [::1]:8443, or the path of an existing file');
+    }
+  }
   if (!endpointTarget && (req.clientCertFile || req.servername)) {
     throw usageError('USAGE', '--cert and --servername apply only to a HOST:PORT endpoint', 'give HOST:PORT as the only input, or drop the option');
   }
@@ -172,8 +182,9 @@ async function readKey(file: string, req: InspectRequest): Promise<{ key: KeyObj
 
 async function readText(file: string, cwd: string): Promise<string> {
   try {
-    return await readFile(resolve(cwd, file), 'utf8');
+    return (await readBounded(resolve(cwd, file))).toString('utf8');
   } catch (cause) {
-    throw new MtlsError('FILE_NOT_FOUND', EXIT.badInput, `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause });
+    const why = cause instanceof BoundedReadError ? cause.why : 'unreadable';
+    throw new MtlsError('FILE_NOT_FOUND', EXIT.badInput, `cannot read ${file}: ${why}`, { cause, hint: 'check the path' });
   }
 }

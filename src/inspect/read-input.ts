@@ -3,7 +3,8 @@
  * blocks), DER, PKCS#12, directories and stdin, into DER certificates
  * labelled by where they came from.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { BoundedReadError, MAX_INPUT_BYTES, readBounded } from '../fs/read-bounded.js';
 import { join, resolve } from 'node:path';
 import { EXIT, MtlsError, inputError } from '../errors.js';
 import { readCertificate } from '../pki/der-reader.js';
@@ -43,7 +44,9 @@ export async function readCertificates(input: string, opts: ReadOptions): Promis
 }
 
 async function readDirectory(path: string, label: string, opts: ReadOptions): Promise<RawCertificate[]> {
-  const names = (await readdir(path)).filter((n) => DIR_EXTENSIONS.test(n)).sort();
+  // Sub-directories named like certificates (certs.pem/) are not files to read.
+  const entries = await readdir(path, { withFileTypes: true });
+  const names = entries.filter((e) => !e.isDirectory() && DIR_EXTENSIONS.test(e.name)).map((e) => e.name).sort();
   const found: RawCertificate[] = [];
   for (const name of names) {
     const file = join(label, name);
@@ -66,15 +69,24 @@ function isPemWithoutCertificate(bytes: Buffer): boolean {
 
 async function readBytes(path: string, label: string): Promise<Buffer> {
   try {
-    return await readFile(path);
+    return await readBounded(path);
   } catch (cause) {
-    throw new MtlsError('FILE_NOT_FOUND', EXIT.badInput, `cannot read ${label}: ${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause });
+    const why = cause instanceof BoundedReadError ? cause.why : 'unreadable';
+    throw new MtlsError('FILE_NOT_FOUND', EXIT.badInput, `cannot read ${label}: ${why}`, { cause, hint: 'give a PEM, DER or PKCS#12 file, a directory of them, or - for stdin' });
   }
 }
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  let total = 0;
+  for await (const chunk of stream) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    total += bytes.length;
+    if (total > MAX_INPUT_BYTES) {
+      throw inputError('PEM_UNPARSEABLE', `stdin holds more than ${MAX_INPUT_BYTES / 1024 / 1024} MiB, far more than any certificate bundle`, 'pipe in the certificate file itself');
+    }
+    chunks.push(bytes);
+  }
   return Buffer.concat(chunks);
 }
 

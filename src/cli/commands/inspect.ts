@@ -1,5 +1,5 @@
 /** `mtlsctl inspect`: options in, a chain report out (exit 1 on error findings). */
-import { readFile } from 'node:fs/promises';
+import { BoundedReadError, readBounded } from '../../fs/read-bounded.js';
 import { resolve } from 'node:path';
 import { EXIT, MtlsError, usageError } from '../../errors.js';
 import { durationOption } from '../../time/duration.js';
@@ -66,8 +66,9 @@ function atOption(text: string | undefined, now: Date): Date {
 async function readPassword(file: string | undefined, io: Io): Promise<string | undefined> {
   if (file === undefined) return io.env[P12_PASSWORD_ENV];
   try {
-    return (await readFile(resolve(io.cwd, file), 'utf8')).split(/\r?\n/)[0];
+    return (await readBounded(resolve(io.cwd, file), 64 * 1024)).toString('utf8').split(/\r?\n/)[0];
   } catch (cause) {
-    throw new MtlsError('FILE_NOT_FOUND', EXIT.badInput, `cannot read password file ${file}: ${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause });
+    const why = cause instanceof BoundedReadError ? cause.why : 'unreadable';
+    throw new MtlsError('FILE_NOT_FOUND', EXIT.badInput, `cannot read password file ${file}: ${why}`, { cause, hint: `create it (one line) or set ${P12_PASSWORD_ENV} instead` });
   }
 }
