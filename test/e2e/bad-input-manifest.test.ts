@@ -1,7 +1,7 @@
 /** Hostile and malformed input to `manifest check` and `manifest from-k8s`. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mtlsctl, type CliResult } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -103,5 +103,34 @@ describe('manifest from-k8s on hostile input', () => {
     assert.doesNotMatch(r.stdout, /Web_Svc\./);
     assert.match(r.stderr, /warning: namespace "Bad_NS" .*k\.yaml:1/);
     assert.match(r.stderr, /warning: Service Bad_NS\/Web_Svc .* left out/);
+  });
+});
+
+describe('manifest new and from-k8s -o on odd targets', () => {
+  test('when the target is a dangling symbolic link then it is not replaced without --force', async (t) => {
+    const cwd = await tempDir(t);
+    await symlink('/nonexistent/mtls.yaml', join(cwd, 'mtls.yaml'));
+    const r = await mtlsctl(['manifest', 'new'], { cwd });
+    assert.equal(r.exitCode, 4, r.stderr);
+    assert.match(r.stderr, /mtls\.yaml already exists \[REFUSE_OVERWRITE\]/);
+    assert.equal((await lstat(join(cwd, 'mtls.yaml'))).isSymbolicLink(), true);
+  });
+
+  test('when the target is a directory then --force does not help and the error says why', async (t) => {
+    const cwd = await tempDir(t);
+    await mkdir(join(cwd, 'out.yaml'));
+    await writeFile(join(cwd, 'k.yaml'), 'kind: Deployment\nmetadata: {name: web}\n');
+    const r = await mtlsctl(['manifest', 'from-k8s', 'k.yaml', '-o', 'out.yaml', '--force'], { cwd });
+    assert.equal(r.exitCode, 4, r.stderr);
+    assert.equal(r.stderr, 'error: out.yaml is a directory, not a file [WRITE_FAILED]\nhint: name a file, e.g. mtls.yaml, not a directory\n');
+  });
+
+  test('when a folder on the path is a file then the error names it instead of an errno', async (t) => {
+    const cwd = await tempDir(t);
+    await writeFile(join(cwd, 'deploy'), '');
+    const r = await mtlsctl(['manifest', 'new', '-f', 'deploy/mtls.yaml'], { cwd });
+    assert.equal(r.exitCode, 4, r.stderr);
+    assert.match(r.stderr, /cannot write deploy\/mtls\.yaml: .*deploy is a file, not a directory \[WRITE_FAILED\]/);
+    assert.doesNotMatch(r.stderr, /EEXIST|ENOTDIR/);
   });
 });
