@@ -140,9 +140,11 @@ export async function createCa(options: CreateCaOptions): Promise<CreatedCa> {
   // ca.json goes last, and an old one goes first: a directory caught half
   // way (--force, then Ctrl-C) is never taken for a whole CA whose root and
   // intermediate do not belong together.
-  await rm(paths.meta, { force: true }).catch((cause: unknown) => {
-    throw writeError(paths.meta, cause);
-  });
+  if (existing.includes(CA_FILES.meta)) {
+    await rm(paths.meta).catch((cause: unknown) => {
+      throw writeError(paths.meta, cause);
+    });
+  }
   for (const [path, data, mode] of writes) await writeFileAtomic(path, data, mode);
   if (!interKey) {
     await rm(paths.intermediateCert, { force: true });

@@ -1,12 +1,14 @@
 /** Runs one mtlsctl invocation and returns its exit status; the only catch. */
 import type { Io } from './io.js';
 import { EXIT, MtlsError } from '../errors.js';
+import type { Command } from 'commander';
 import { buildProgram, type RunState } from './program.js';
 
 /** Parses argv, runs the command and maps every failure to an exit status. */
 export async function run(argv: string[], io: Io): Promise<number> {
   const state: RunState = { exitCode: EXIT.ok };
   const program = buildProgram(io, state);
+  uniformUsageErrors(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return state.exitCode;
@@ -14,6 +16,26 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const debug = io.env.MTLSCTL_DEBUG === '1' || argv.includes('--debug');
     return report(error, io, debug);
   }
+}
+
+/**
+ * Makes commander's own parse errors (unknown option, missing value, bad
+ * choice) read like every other error: one line ending in the code, then a
+ * hint naming the help of the command that was being parsed.
+ */
+function uniformUsageErrors(program: Command, io: Io): void {
+  const visit = (cmd: Command, path: string[]): void => {
+    const help = ['mtlsctl', ...path, '--help'].join(' ');
+    cmd.showHelpAfterError(false).configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (message) => {
+        io.stderr.write(`${printable(message.trimEnd().replace(/\.$/, ''))} [USAGE]\nhint: see ${help}\n`);
+      },
+    });
+    for (const sub of cmd.commands) visit(sub, [...path, sub.name()]);
+  };
+  visit(program, []);
 }
 
 /** Prints an error as one line (plus hint and details) and picks its exit status. */

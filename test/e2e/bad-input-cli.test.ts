@@ -1,0 +1,34 @@
+/** Bad command lines: commander's parse errors follow the one-line error contract. */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mtlsctl } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('usage errors from the parser', () => {
+  const cases: Array<[string[], RegExp, string]> = [
+    [['init', '--bogus'], /^error: unknown option '--bogus' \[USAGE\]$/, 'mtlsctl init --help'],
+    [['init', '--dir'], /^error: option '--dir <dir>' argument missing \[USAGE\]$/, 'mtlsctl init --help'],
+    [['init', '--key-type', 'dsa'], /^error: option '--key-type <type>' argument 'dsa' is invalid\. Allowed choices are .*ed25519 \[USAGE\]$/, 'mtlsctl init --help'],
+    [['manifest', 'from-k8s'], /^error: missing required argument 'files' \[USAGE\]$/, 'mtlsctl manifest from-k8s --help'],
+    [['manifest', 'frob'], /^error: unknown command 'frob' \[USAGE\]$/, 'mtlsctl manifest --help'],
+    [['inspect', 'a.pem', '--purpose', 'both'], /^error: option '--purpose <purpose>' .* \[USAGE\]$/, 'mtlsctl inspect --help'],
+  ];
+  for (const [args, line, help] of cases) {
+    test(`when run as mtlsctl ${args.join(' ')} then stderr is one error line with its code and a hint`, async (t) => {
+      const r = await mtlsctl(args, { cwd: await tempDir(t) });
+      assert.equal(r.exitCode, 2);
+      assert.equal(r.stdout, '');
+      const [first, second, ...rest] = r.stderr.split('\n');
+      assert.match(first!, line);
+      assert.equal(second, `hint: see ${help}`);
+      assert.deepEqual(rest, ['']);
+    });
+  }
+
+  test('when an option value holds control characters then the parse error escapes them', async (t) => {
+    const r = await mtlsctl(['init', '--key-type', 'x\u001b[2Jy'], { cwd: await tempDir(t) });
+    assert.equal(r.exitCode, 2);
+    assert.doesNotMatch(r.stderr, /\u001b/);
+    assert.match(r.stderr, /x\\u001b\[2Jy/);
+  });
+});
