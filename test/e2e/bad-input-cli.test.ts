@@ -32,3 +32,14 @@ describe('usage errors from the parser', () => {
     assert.match(r.stderr, /x\\u001b\[2Jy/);
   });
 });
+
+describe('help layout', () => {
+  for (const path of [['init'], ['manifest'], ['manifest', 'new'], ['manifest', 'check'], ['manifest', 'from-k8s'], ['inspect']]) {
+    test(`when mtlsctl ${path.join(' ')} --help is shown then every line fits in 80 columns`, async (t) => {
+      const r = await mtlsctl([...path, '--help'], { cwd: await tempDir(t) });
+      assert.equal(r.exitCode, 0);
+      const wide = r.stdout.split('\n').filter((l) => l.length > 80);
+      assert.deepEqual(wide, []);
+    });
+  }
+});
