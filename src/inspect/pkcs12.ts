@@ -27,7 +27,7 @@ export async function readPkcs12Certificates(bytes: Buffer, file: string, passwo
   try {
     asn1 = forge.asn1.fromDer(forge.util.createBuffer(bytes.toString('binary')));
   } catch (cause) {
-    throw new MtlsError('PEM_UNPARSEABLE', EXIT.badInput, `${file} is not a readable PKCS#12 file`, { cause });
+    throw new MtlsError('PEM_UNPARSEABLE', EXIT.badInput, `${file} is not a readable PKCS#12 file (truncated or damaged?)`, { cause, hint: 'copy or export the file again in full' });
   }
   const original = forge.pki.certificateFromAsn1;
   // forge keeps the raw ASN.1 of a bag whose certificate it cannot decode;

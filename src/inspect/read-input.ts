@@ -57,7 +57,7 @@ async function readDirectory(path: string, label: string, opts: ReadOptions): Pr
     found.push(...(await decodeCertificates(bytes, file, opts.password)));
   }
   if (found.length === 0) {
-    throw inputError('PEM_UNPARSEABLE', `${label} holds no certificate files (.pem, .crt, .cer, .der, .p12, .pfx)`);
+    throw inputError('PEM_UNPARSEABLE', `${label} holds no certificate files (.pem, .crt, .cer, .der, .p12, .pfx)`, 'name the directory that holds the certificates, or the files themselves');
   }
   return found;
 }
@@ -102,7 +102,7 @@ export async function decodeCertificates(bytes: Buffer, label: string, password?
   if (text.includes('-----BEGIN ')) return fromPem(text, label);
   if (looksLikePkcs12(bytes)) {
     const ders = await readPkcs12Certificates(bytes, label, password);
-    if (ders.length === 0) throw inputError('PEM_UNPARSEABLE', `${label} is a PKCS#12 file without certificates`);
+    if (ders.length === 0) throw inputError('PEM_UNPARSEABLE', `${label} is a PKCS#12 file without certificates`, 'export the keystore again with its certificate chain');
     return ders.map((der, i) => ({ der, source: `${label}#${i + 1}` }));
   }
   if (isDerCertificate(bytes)) return [{ der: bytes, source: label }];
@@ -118,7 +118,7 @@ function fromPem(text: string, label: string): RawCertificate[] {
   const certs = blocks.filter((b) => CERT_LABELS.has(b.label));
   if (certs.length === 0) {
     const labels = [...new Set(blocks.map((b) => b.label))].join(', ');
-    const hint = labels.includes('PRIVATE KEY') ? 'to check that a key matches a certificate, pass it with --key' : undefined;
+    const hint = labels.includes('PRIVATE KEY') ? 'to check that a key matches a certificate, pass it with --key' : otherPemHint(labels, label);
     throw inputError('PEM_UNPARSEABLE', `${label} holds no certificate, only ${labels}`, hint);
   }
   return certs.map((b, i) => {
@@ -129,6 +129,14 @@ function fromPem(text: string, label: string): RawCertificate[] {
     }
     return { der, source: certs.length > 1 ? `${label}#${i + 1}` : label };
   });
+}
+
+/** The next step for a PEM file that holds something other than certificates. */
+function otherPemHint(labels: string, file: string): string {
+  if (labels.includes('CRL')) return `a CRL lists revoked serials; read it with: openssl crl -in ${file} -noout -text`;
+  if (labels.includes('PKCS7')) return `take the certificates out first: openssl pkcs7 -print_certs -in ${file} -out chain.pem`;
+  if (labels.includes('CERTIFICATE REQUEST')) return `a request is not signed yet; read it with: openssl req -in ${file} -noout -text`;
+  return 'give a file with -----BEGIN CERTIFICATE----- blocks';
 }
 
 function firstElement(der: Buffer): Buffer {

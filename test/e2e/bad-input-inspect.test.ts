@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mtlsctl, type CliResult } from '../helpers/run-cli.js';
+import { openssl } from '../helpers/openssl.js';
 import { tempDir } from '../helpers/tmp.js';
 
 function assertOneError(r: CliResult, exit: number, message: RegExp): void {
@@ -76,5 +77,29 @@ describe('inspect on files that are not files', () => {
     const pem = await readFile(join(cwd, 'pki/root-ca.crt'), 'utf8');
     const r = await mtlsctl(['inspect', '-', '--ca', '-'], { cwd, input: pem });
     assertOneError(r, 2, /stdin \(-\) can be read only once.*\[USAGE\]/);
+  });
+});
+
+describe('inspect on PEM files that hold no certificate', () => {
+  test('when given a CRL or a PKCS#7 bundle then the hint names the openssl command that reads it', async (t) => {
+    const cwd = await tempDir(t);
+    await mtlsctl(['init'], { cwd });
+    const p7 = await openssl(['crl2pkcs7', '-nocrl', '-certfile', 'pki/root-ca.crt', '-out', 'bundle.p7b'], { cwd });
+    assert.equal(p7.exitCode, 0, p7.stderr);
+    const r = await mtlsctl(['inspect', 'bundle.p7b'], { cwd });
+    assertOneError(r, 3, /bundle\.p7b holds no certificate, only PKCS7 \[PEM_UNPARSEABLE\]\nhint: take the certificates out first: openssl pkcs7 -print_certs -in bundle\.p7b/);
+    await writeFile(join(cwd, 'list.crl'), '-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n');
+    const crl = await mtlsctl(['inspect', 'list.crl'], { cwd });
+    assertOneError(crl, 3, /only X509 CRL \[PEM_UNPARSEABLE\]\nhint: a CRL lists revoked serials/);
+  });
+
+  test('when a PKCS#12 file is truncated then the error says so and how to fix it', async (t) => {
+    const cwd = await tempDir(t);
+    await mtlsctl(['init'], { cwd });
+    const made = await openssl(['pkcs12', '-export', '-nokeys', '-in', 'pki/root-ca.crt', '-out', 'full.p12', '-passout', 'pass:pw'], { cwd });
+    assert.equal(made.exitCode, 0, made.stderr);
+    await writeFile(join(cwd, 'cut.p12'), (await readFile(join(cwd, 'full.p12'))).subarray(0, 200));
+    const r = await mtlsctl(['inspect', 'cut.p12'], { cwd, env: { MTLSCTL_P12_PASSWORD: 'pw' } });
+    assertOneError(r, 3, /cut\.p12 is not a readable PKCS#12 file \(truncated or damaged\?\) \[PEM_UNPARSEABLE\]\nhint: /);
   });
 });
