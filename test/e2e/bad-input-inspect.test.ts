@@ -103,3 +103,11 @@ describe('inspect on PEM files that hold no certificate', () => {
     assertOneError(r, 3, /cut\.p12 is not a readable PKCS#12 file \(truncated or damaged\?\) \[PEM_UNPARSEABLE\]\nhint: /);
   });
 });
+
+describe('inspect option values', () => {
+  test('when --timeout is longer than a timer can hold then it is a usage error, not an instant timeout', async (t) => {
+    const r = await mtlsctl(['inspect', '127.0.0.1:9', '--timeout', '30d'], { cwd: await tempDir(t) });
+    assertOneError(r, 2, /--timeout "30d" is longer than 1h \[USAGE_INVALID_VALUE\]/);
+    assert.doesNotMatch(r.stderr, /TimeoutOverflowWarning/);
+  });
+});

@@ -46,12 +46,23 @@ export async function inspectCommand(raw: Record<string, unknown>, inv: Invocati
     checks: { at: atOption(opts.at, io.now()), purpose: opts.purpose, name: opts.name, ip: opts.ip, uri: opts.uri },
     warnWithinMs: durationOption('--warn-within', opts.warnWithin),
     maxValidityMs: durationOption('--max-validity', opts.maxValidity),
-    timeoutMs: durationOption('--timeout', opts.timeout),
+    timeoutMs: timeoutOption(opts.timeout),
   });
   out.detail(`path: ${report.path.path.map((c) => c.source).join(' -> ')}`);
   if (out.json) out.document('inspect', inspectJson(report));
   else out.result(inspectText(report, out.out));
   return report.findings.some((f) => f.severity === 'error') ? EXIT.checkFailed : EXIT.ok;
+}
+
+/** Node's timers hold at most 2^31-1 ms and fire at once past it; an hour is plenty for a handshake. */
+const MAX_TIMEOUT_MS = 3_600_000;
+
+function timeoutOption(text: string): number {
+  const ms = durationOption('--timeout', text);
+  if (ms > MAX_TIMEOUT_MS) {
+    throw usageError('USAGE_INVALID_VALUE', `--timeout ${JSON.stringify(text)} is longer than 1h`, 'a TLS handshake needs seconds, e.g. --timeout 10s');
+  }
+  return ms;
 }
 
 function atOption(text: string | undefined, now: Date): Date {
