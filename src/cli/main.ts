@@ -1,6 +1,7 @@
 /** Runs one mtlsctl invocation and returns its exit status; the only catch. */
 import type { Io } from './io.js';
 import { EXIT, MtlsError } from '../errors.js';
+import { removeUnfinishedWrites } from '../fs/atomic-write.js';
 import type { Command } from 'commander';
 import { buildProgram, type RunState } from './program.js';
 
@@ -9,13 +10,45 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const state: RunState = { exitCode: EXIT.ok };
   const program = buildProgram(io, state);
   uniformUsageErrors(program, io);
+  const stopWatching = exitCleanlyOnSignals(io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return state.exitCode;
   } catch (error) {
     const debug = io.env.MTLSCTL_DEBUG === '1' || argv.includes('--debug');
     return report(error, io, debug);
+  } finally {
+    stopWatching();
   }
+}
+
+/**
+ * On SIGINT or SIGTERM: remove half-written temporary files (which may hold
+ * a private key), say so in one line, then die of the same signal, so the
+ * shell sees 130 for Ctrl-C (143 for SIGTERM). Dying by the signal, rather
+ * than process.exit, also works while a thread waits on a FIFO or a hung
+ * mount: process.exit would wait for that thread forever.
+ * Returns a function that removes the handlers.
+ */
+function exitCleanlyOnSignals(io: Io): () => void {
+  const stop = () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+  const handler = (signal: NodeJS.Signals) => {
+    stop();
+    removeUnfinishedWrites();
+    io.stderr.write(`error: interrupted by ${signal}; files already written stay, unfinished ones were removed [ABORTED]\n`);
+    // A temporary file whose open() is already in the thread pool appears a
+    // moment after the first sweep: sweep again, then take the signal.
+    setTimeout(() => {
+      removeUnfinishedWrites();
+      process.kill(process.pid, signal);
+    }, 100);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return stop;
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Atomic, permission-aware file writes: temporary file, fsync, rename. */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { access, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MtlsError, EXIT } from '../errors.js';
@@ -22,6 +23,7 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  inFlight.add(temp);
   try {
     await mkdir(dir, { recursive: true });
     const handle = await open(temp, 'wx', mode);
@@ -36,7 +38,21 @@ export async function writeFileAtomic(
   } catch (cause) {
     await rm(temp, { force: true }).catch(() => undefined);
     throw writeError(path, cause);
+  } finally {
+    inFlight.delete(temp);
   }
+}
+
+/** Temporary files being written now; a key may sit in one until its rename. */
+const inFlight = new Set<string>();
+
+/**
+ * Removes the temporary files of writes still in progress, synchronously, so
+ * that a signal handler can run it before the process exits (Ctrl-C during
+ * init would otherwise leave `.root-ca.key.<random>.tmp` behind).
+ */
+export function removeUnfinishedWrites(): void {
+  for (const temp of inFlight) rmSync(temp, { force: true });
 }
 
 /** An MtlsError for a path that cannot be written. */

@@ -2,9 +2,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { execa } from 'execa';
+import { closeSync, constants, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { mtlsctl } from '../helpers/run-cli.js';
+import { BIN, mtlsctl } from '../helpers/run-cli.js';
 import { openssl } from '../helpers/openssl.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -73,3 +74,38 @@ describe('init on bad input', () => {
     assert.match(again.stderr, /an incomplete CA \(no ca\.json\) is in .* \[REFUSE_OVERWRITE\]/);
   });
 });
+
+describe('init interrupted', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    test(`when ${signal} arrives during init then it dies of ${signal} after one ABORTED line and writes no CA`, async (t) => {
+      const cwd = await tempDir(t);
+      // init blocks reading a FIFO passphrase file until a writer comes: a
+      // moment inside the command that the test can detect, with no timing.
+      const fifo = join(cwd, 'pass.fifo');
+      await execa('mkfifo', [fifo]);
+      const child = execa(process.execPath, [BIN, 'init', '--passphrase-file', fifo], { cwd, reject: false, env: { NO_COLOR: '1' }, timeout: 60_000 });
+      // Holding the write end open keeps init waiting for the passphrase.
+      const writer = await openWhenRead(fifo);
+      child.kill(signal);
+      const r = await child;
+      closeSync(writer);
+      // Killed by the signal itself: a shell reports 130 for SIGINT, 143 for SIGTERM.
+      assert.equal(r.signal, signal, String(r.stderr));
+      assert.equal(r.stdout, '');
+      assert.match(String(r.stderr), new RegExp(`^error: interrupted by ${signal}; .* \\[ABORTED\\]$`));
+      assert.equal(existsSync(join(cwd, 'pki')), false);
+    });
+  }
+});
+
+/** Opens the FIFO's write end once a process has it open for reading. */
+async function openWhenRead(fifo: string): Promise<number> {
+  for (let i = 0; i < 1000; i++) {
+    try {
+      return openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  throw new Error(`no reader opened ${fifo}`);
+}
