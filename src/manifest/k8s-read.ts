@@ -77,7 +77,7 @@ async function readText(path: string, shown: string): Promise<string> {
 function parseInto(text: string, shown: string, input: K8sInput, errors: string[]): void {
   const lines = new LineCounter();
   // Unresolved, tags such as !!binary stay plain strings instead of Buffers.
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, resolveKnownTags: false });
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, resolveKnownTags: false, logLevel: 'error' });
   for (const doc of docs) {
     for (const error of doc.errors) {
       const { line, col } = lines.linePos(error.pos[0]);

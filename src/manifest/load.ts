@@ -51,7 +51,7 @@ export function parseManifest(text: string, file: string, shown: string = file):
   const lines = new LineCounter();
   // Known tags such as !!binary or !!set would turn values into Buffers and
   // Sets; unresolved, they stay plain strings and the schema names the field.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, resolveKnownTags: false });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, resolveKnownTags: false, logLevel: 'error' });
   const finder = new PositionFinder(doc, lines);
   const early = syntaxProblems(doc, lines) ?? emptyProblems(text, doc);
   if (early) throw manifestInvalid(shown, formatProblems(early, shown, finder));

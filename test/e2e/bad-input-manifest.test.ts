@@ -61,6 +61,12 @@ describe('manifest check on hostile input', () => {
     assert.doesNotMatch(r.stderr, /\u001b/);
   });
 
+  test('when a key is a YAML collection then stderr holds only the problem, no process warning', async (t) => {
+    const r = await check(t, '? [a, b]\n: 1\nservices:\n  - name: a\n');
+    assertInputError(r, 'MANIFEST_INVALID', /m\.yaml:1:1: .*unknown key/);
+    assert.doesNotMatch(r.stderr, /Warning|trace-warnings/);
+  });
+
   test('when the manifest path is a device then it is refused at once', async (t) => {
     const r = await mtlsctl(['manifest', 'check', '-f', '/dev/zero'], { cwd: await tempDir(t), timeoutMs: 20_000 });
     assertInputError(r, 'FILE_NOT_FOUND', /cannot read manifest \/dev\/zero: it is not a regular file/);
