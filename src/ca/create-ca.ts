@@ -239,19 +239,34 @@ export function uriConstraintHost(value: string): string {
   return (m ? m[1]! : value).toLowerCase();
 }
 
+/**
+ * Says what is wrong with a CA common name, or undefined when it is fine.
+ * RFC 5280 caps a common name at 64 characters, and the intermediate's name
+ * adds a suffix to the root's.
+ */
+export function caNameProblem(name: string, intermediate: boolean): string | undefined {
+  const max = intermediate ? UB_COMMON_NAME - intermediateName('').length : UB_COMMON_NAME;
+  if (name.trim() === '' || name.length > max) {
+    return `must be 1 to ${max} characters (got ${name.length})${intermediate ? '; the intermediate is named "<name> Intermediate", which must fit in 64' : ''}`;
+  }
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'must not hold control characters (newlines, tabs, escapes)';
+  return undefined;
+}
+
+/** Says what is wrong with a SPIFFE trust domain, or undefined when it is fine. */
+export function trustDomainProblem(value: string): string | undefined {
+  return TRUST_DOMAIN.test(value) ? undefined : 'use lowercase letters, digits, dots, dashes and underscores, e.g. cluster.local';
+}
+
 /** @throws MtlsError USAGE_INVALID_VALUE for the first option that is wrong. */
 function validateCaOptions(o: CreateCaOptions): void {
-  // RFC 5280 caps a common name at 64 characters, and the intermediate's adds a suffix.
-  const maxName = o.intermediate ? UB_COMMON_NAME - intermediateName('').length : UB_COMMON_NAME;
-  if (o.name.trim() === '' || o.name.length > maxName) {
-    throw usageError('USAGE_INVALID_VALUE', `--name must be 1 to ${maxName} characters (got ${o.name.length})`, `e.g. --name "Acme Root CA"${o.intermediate ? '; the intermediate is named "<name> Intermediate", which must fit in 64' : ''}`);
-  }
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(o.name) || /[\u0000-\u001f\u007f-\u009f]/.test(o.organization ?? '')) {
-    throw usageError('USAGE_INVALID_VALUE', '--name and --organization must not hold control characters (newlines, tabs, escapes)', 'write the name on one line, e.g. --name "Acme Root CA"');
-  }
+  const nameProblem = caNameProblem(o.name, o.intermediate);
+  if (nameProblem !== undefined) throw usageError('USAGE_INVALID_VALUE', `--name ${nameProblem}`, 'e.g. --name "Acme Root CA"');
+  const orgProblem = o.organization ? caNameProblem(o.organization, false) : undefined;
+  if (orgProblem !== undefined) throw usageError('USAGE_INVALID_VALUE', `--organization ${orgProblem}`, 'e.g. --organization "Acme Ltd"');
   checkNotAfter('--root-ttl', o.now.getTime() + o.rootTtl);
   if (o.intermediate) checkNotAfter('--intermediate-ttl', o.now.getTime() + o.intermediateTtl);
-  if (!TRUST_DOMAIN.test(o.trustDomain)) {
+  if (trustDomainProblem(o.trustDomain) !== undefined) {
     throw usageError('USAGE_INVALID_VALUE', `--trust-domain ${JSON.stringify(o.trustDomain)} is not a SPIFFE trust domain`, 'use lowercase letters, digits, dots, dashes and underscores, e.g. cluster.local');
   }
   if (o.intermediate && o.intermediateTtl > o.rootTtl) {

@@ -59,3 +59,18 @@ test('when the person presses Ctrl-C at a prompt then init exits 130 and writes 
   assert.match(final, /EXIT=130/);
   await assert.rejects(readFile(join(cwd, 'pki/ca.json')));
 });
+
+test('when a prompt answer is invalid then it is asked again at once, before the passphrase', async (t) => {
+  const cwd = await tempDir(t);
+  const term = await onTerminal(t, cwd);
+  await term.waitFor(/CA name \(root common name\)/);
+  await term.keys('x'.repeat(60), 'Enter');
+  await term.waitFor(/must be 1 to 51 characters \(got 60\)/);
+  await term.keys('C-u', 'Short Name', 'Enter');
+  await term.waitFor(/Trust domain \(SPIFFE\)/);
+  await term.keys('Bad Domain', 'Enter');
+  await term.waitFor(/use lowercase letters, digits, dots/);
+  await term.keys('C-c');
+  const final = await term.waitFor(/EXIT=\d+/);
+  assert.match(final, /EXIT=130/);
+});
