@@ -145,7 +145,9 @@ async function readInputs(req: InspectRequest) {
 
 async function loadAnchors(req: InspectRequest, live: boolean): Promise<{ anchors: CertificateInfo[]; source: string | null }> {
   if (req.ca) {
-    const raws = await readCertificates(req.ca, { cwd: req.cwd, stdin: req.stdin, password: req.password });
+    const raws = await readCertificates(req.ca, { cwd: req.cwd, stdin: req.stdin, password: req.password }).catch((error: unknown) => {
+      throw asCaError(error);
+    });
     return { anchors: raws.map((r) => describeCertificate(r.der, `${r.source} (--ca)`)), source: req.ca };
   }
   if (!live) return { anchors: [], source: null };
@@ -157,6 +159,15 @@ async function loadAnchors(req: InspectRequest, live: boolean): Promise<{ anchor
   }
   const raws = rootCertificates.flatMap((pem, i) => decodeCertificatesSync(pem, `node-roots#${i + 1}`));
   return { anchors: raws.map((r) => describeCertificate(r.der, r.source)), source: 'system (Node.js bundled roots)' };
+}
+
+/** Names --ca in a read error, whose hint would otherwise speak of inputs (--key, HOST:PORT). */
+function asCaError(error: unknown): unknown {
+  if (!(error instanceof MtlsError) || !['FILE_NOT_FOUND', 'PEM_UNPARSEABLE'].includes(error.code)) return error;
+  return new MtlsError(error.code, error.exitCode, `--ca: ${error.message}`, {
+    hint: 'give --ca the trust bundle (PEM certificates of the roots you trust), e.g. pki/trust-bundle.crt',
+    cause: error,
+  });
 }
 
 function decodeCertificatesSync(pem: string, source: string): RawCertificate[] {

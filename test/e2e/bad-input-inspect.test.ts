@@ -111,3 +111,27 @@ describe('inspect option values', () => {
     assert.doesNotMatch(r.stderr, /TimeoutOverflowWarning/);
   });
 });
+
+describe('inspect checks given with bad values', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--ip', 'notanip'], /--ip "notanip" is not an IP address \[USAGE_INVALID_VALUE\]/],
+    [['--ip', 'fe80::1%eth0'], /--ip "fe80::1%eth0" is not an IP address/],
+    [['--ip', '10.0.0.0/8'], /--ip "10\.0\.0\.0\/8" is not an IP address/],
+    [['--name', ''], /--name is empty \[USAGE_INVALID_VALUE\]/],
+    [['--uri', 'not a uri'], /--uri "not a uri" is not an absolute URI/],
+  ];
+  for (const [args, message] of cases) {
+    test(`when given ${args.join(' ')} then it is a usage error, not an internal one`, async (t) => {
+      const cwd = await tempDir(t);
+      await mtlsctl(['init'], { cwd });
+      assertOneError(await mtlsctl(['inspect', 'pki/root-ca.crt', ...args], { cwd }), 2, message);
+    });
+  }
+
+  test('when --ca holds a private key then the error names --ca and a trust bundle', async (t) => {
+    const cwd = await tempDir(t);
+    await mtlsctl(['init'], { cwd });
+    const r = await mtlsctl(['inspect', 'pki/intermediate-ca.crt', '--ca', 'pki/root-ca.key'], { cwd });
+    assertOneError(r, 3, /^error: --ca: pki\/root-ca\.key holds no certificate, only PRIVATE KEY \[PEM_UNPARSEABLE\]\nhint: give --ca the trust bundle/m);
+  });
+});

@@ -1,5 +1,6 @@
 /** `mtlsctl inspect`: options in, a chain report out (exit 1 on error findings). */
 import { BoundedReadError, readBounded } from '../../fs/read-bounded.js';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { EXIT, MtlsError, usageError } from '../../errors.js';
 import { durationOption } from '../../time/duration.js';
@@ -43,7 +44,7 @@ export async function inspectCommand(raw: Record<string, unknown>, inv: Invocati
     clientKeyFile: opts.cert ? opts.key : undefined,
     password: await readPassword(opts.passwordFile, io),
     servername: opts.servername,
-    checks: { at: atOption(opts.at, io.now()), purpose: opts.purpose, name: opts.name, ip: opts.ip, uri: opts.uri },
+    checks: { at: atOption(opts.at, io.now()), purpose: opts.purpose, ...nameChecks(opts) },
     warnWithinMs: durationOption('--warn-within', opts.warnWithin),
     maxValidityMs: durationOption('--max-validity', opts.maxValidity),
     timeoutMs: timeoutOption(opts.timeout),
@@ -52,6 +53,21 @@ export async function inspectCommand(raw: Record<string, unknown>, inv: Invocati
   if (out.json) out.document('inspect', inspectJson(report));
   else out.result(inspectText(report, out.out));
   return report.findings.some((f) => f.severity === 'error') ? EXIT.checkFailed : EXIT.ok;
+}
+
+/** The --name, --ip and --uri to check, each validated so that a typo is a usage error. */
+function nameChecks(opts: InspectOptions): { name?: string; ip?: string; uri?: string } {
+  if (opts.name !== undefined && opts.name.trim() === '') {
+    throw usageError('USAGE_INVALID_VALUE', '--name is empty', 'give the DNS name a client would use, e.g. --name web.default.svc');
+  }
+  // node:crypto's checkIP throws on anything but a plain address (no zone, no prefix).
+  if (opts.ip !== undefined && (isIP(opts.ip) === 0 || opts.ip.includes('%'))) {
+    throw usageError('USAGE_INVALID_VALUE', `--ip ${JSON.stringify(opts.ip)} is not an IP address`, 'e.g. --ip 10.0.0.5 or --ip fd00::5 (no zone, no prefix length)');
+  }
+  if (opts.uri !== undefined && !URL.canParse(opts.uri)) {
+    throw usageError('USAGE_INVALID_VALUE', `--uri ${JSON.stringify(opts.uri)} is not an absolute URI`, 'e.g. --uri spiffe://cluster.local/ns/default/sa/web');
+  }
+  return { name: opts.name, ip: opts.ip, uri: opts.uri };
 }
 
 /** Node's timers hold at most 2^31-1 ms and fire at once past it; an hour is plenty for a handshake. */
