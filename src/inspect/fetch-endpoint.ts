@@ -87,7 +87,15 @@ export async function fetchChain(endpoint: Endpoint, opts: FetchOptions): Promis
   return new Promise((resolve, reject) => {
     const raw = netConnect({ host: endpoint.host, port: endpoint.port });
     const tap = new ServerBytesTap(raw);
-    const socket: TLSSocket = connect({ socket: tap, servername, ca, cert: opts.cert, key: opts.key, rejectUnauthorized: false });
+    let socket: TLSSocket;
+    try {
+      socket = connect({ socket: tap, servername, ca, cert: opts.cert, key: opts.key, rejectUnauthorized: false });
+    } catch (error) {
+      // Bad credentials throw here, before any event: close the TCP socket, or it keeps the process alive.
+      raw.destroy();
+      reject(new MtlsError('PEM_UNPARSEABLE', EXIT.badInput, `cannot use the client certificate and key: ${(error as Error).message}`, { hint: 'check --cert and --key' }));
+      return;
+    }
     const keylog: Buffer[] = [];
     socket.on('keylog', (line: Buffer) => keylog.push(line));
     const fail = (error: MtlsError) => {

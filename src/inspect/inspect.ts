@@ -7,16 +7,13 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { resolve } from 'node:path';
-import type { KeyObject } from 'node:crypto';
-import { EXIT, MtlsError, usageError } from '../errors.js';
-import { isEncryptedKeyPem, loadPrivateKey } from '../pki/keys.js';
-import { P12_PASSWORD_ENV } from './pkcs12.js';
+import { MtlsError, usageError } from '../errors.js';
 import { describeCertificate, type CertificateInfo } from './describe.js';
 import { buildGraph, type ChainGraph } from './chain-tree.js';
 import { verifyPath, type PathChecks, type PathResult } from './verify-path.js';
 import { lintInput } from './lint.js';
 import type { Finding } from './lint-codes.js';
-import { BoundedReadError, readBounded } from '../fs/read-bounded.js';
+import { readClientCredentials, readKey } from './read-keys.js';
 import { decodeCertificates, readCertificates, type RawCertificate } from './read-input.js';
 import { endpointProblem, fetchChain, parseEndpoint } from './fetch-endpoint.js';
 
@@ -92,7 +89,7 @@ export async function inspect(req: InspectRequest): Promise<InspectReport> {
     }
   }
   const path = verifyPath(graph, trust.anchors, checks);
-  const key = req.keyFile ? await readKey(req.keyFile, req) : undefined;
+  const key = req.keyFile ? await readKey(req.keyFile, req.cwd, req.password) : undefined;
   const findings = lintInput(graph, path, {
     at: checks.at, warnWithinMs: req.warnWithinMs, maxValidityMs: req.maxValidityMs,
     key, anchorsGiven: trust.anchors.length > 0,
@@ -123,10 +120,12 @@ async function readInputs(req: InspectRequest) {
     throw usageError('USAGE', '--cert and --servername apply only to a HOST:PORT endpoint', 'give HOST:PORT as the only input, or drop the option');
   }
   if (endpointTarget) {
+    if (req.servername !== undefined && !/^[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252})$/.test(req.servername)) {
+      throw usageError('USAGE_INVALID_VALUE', `--servername ${JSON.stringify(req.servername)} is not a host name`, 'give the DNS name to send as SNI, e.g. --servername web.example.com');
+    }
     const fetched = await fetchChain(endpointTarget, {
       servername: req.servername,
-      cert: req.clientCertFile ? await readText(req.clientCertFile, req.cwd) : undefined,
-      key: req.clientKeyFile ? await readText(req.clientKeyFile, req.cwd) : undefined,
+      ...(req.clientCertFile ? await readClientCredentials(req.clientCertFile, req.clientKeyFile!, req.cwd, req.password) : {}),
       timeoutMs: req.timeoutMs,
     });
     const raws = fetched.ders.map((der, i) => ({ der, source: `${endpointTarget.label}#${i + 1}` }));
@@ -173,29 +172,4 @@ function asCaError(error: unknown): unknown {
 function decodeCertificatesSync(pem: string, source: string): RawCertificate[] {
   const body = pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
   return [{ der: Buffer.from(body, 'base64'), source }];
-}
-
-async function readKey(file: string, req: InspectRequest): Promise<{ key: KeyObject; file: string }> {
-  const pem = await readText(file, req.cwd);
-  if (!pem.includes('PRIVATE KEY-----')) {
-    throw new MtlsError('PEM_UNPARSEABLE', EXIT.badInput, `${file} holds no PEM private key`, { hint: 'give --key the private key file (PKCS#8, PKCS#1 or SEC1 PEM)' });
-  }
-  if (isEncryptedKeyPem(pem) && req.password === undefined) {
-    throw new MtlsError('PASSPHRASE_REQUIRED', EXIT.usage, `${file} is an encrypted key and no password was given`, { hint: `pass --password-file FILE or set ${P12_PASSWORD_ENV}` });
-  }
-  try {
-    return { key: loadPrivateKey(pem, file, req.password), file };
-  } catch (error) {
-    if ((error as MtlsError).code !== 'PASSPHRASE_WRONG') throw error;
-    throw new MtlsError('PASSPHRASE_WRONG', EXIT.badInput, `the password does not open ${file}`, { hint: `check --password-file or ${P12_PASSWORD_ENV}`, cause: error });
-  }
-}
-
-async function readText(file: string, cwd: string): Promise<string> {
-  try {
-    return (await readBounded(resolve(cwd, file))).toString('utf8');
-  } catch (cause) {
-    const why = cause instanceof BoundedReadError ? cause.why : 'unreadable';
-    throw new MtlsError('FILE_NOT_FOUND', EXIT.badInput, `cannot read ${file}: ${why}`, { cause, hint: 'check the path' });
-  }
 }

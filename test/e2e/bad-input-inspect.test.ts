@@ -135,3 +135,25 @@ describe('inspect checks given with bad values', () => {
     assertOneError(r, 3, /^error: --ca: pki\/root-ca\.key holds no certificate, only PRIVATE KEY \[PEM_UNPARSEABLE\]\nhint: give --ca the trust bundle/m);
   });
 });
+
+describe('inspect HOST:PORT with bad client credentials', () => {
+  // The credentials are checked before connecting, so no server is needed: port 9 is never reached.
+  test('when --cert holds a key then it says so and exits at once (it used to hang after an internal error)', async (t) => {
+    const cwd = await tempDir(t);
+    await mtlsctl(['init'], { cwd });
+    const r = await mtlsctl(['inspect', '127.0.0.1:9', '--cert', 'pki/root-ca.key', '--key', 'pki/root-ca.key'], { cwd, timeoutMs: 20_000 });
+    assertOneError(r, 3, /--cert pki\/root-ca\.key holds no PEM certificate \[PEM_UNPARSEABLE\]/);
+  });
+
+  test('when --key does not belong to --cert then both files are named', async (t) => {
+    const cwd = await tempDir(t);
+    await mtlsctl(['init'], { cwd });
+    const r = await mtlsctl(['inspect', '127.0.0.1:9', '--cert', 'pki/root-ca.crt', '--key', 'pki/intermediate-ca.key'], { cwd, timeoutMs: 20_000 });
+    assertOneError(r, 3, /--key pki\/intermediate-ca\.key is not the key of the certificate in --cert pki\/root-ca\.crt/);
+  });
+
+  test('when --servername is not a host name then it is a usage error', async (t) => {
+    const r = await mtlsctl(['inspect', '127.0.0.1:9', '--servername', 'two words'], { cwd: await tempDir(t) });
+    assertOneError(r, 2, /--servername "two words" is not a host name \[USAGE_INVALID_VALUE\]/);
+  });
+});
