@@ -3,6 +3,7 @@
  * (and key identifiers to choose between candidates), then arranges them as
  * a tree with the certificates that belong to no path set apart.
  */
+import { inputError } from '../errors.js';
 import { verifiesWith, type CertificateInfo } from './describe.js';
 
 /** The input certificates and how they relate. */
@@ -32,9 +33,32 @@ export interface TreeNode {
  * would otherwise pass).
  */
 export function signedBy(cert: CertificateInfo, issuer: CertificateInfo): boolean {
+  return mayHaveSigned(cert, issuer) && verifiesWith(cert.x509, issuer.x509);
+}
+
+/** True when names or key identifiers link the two: the cheap test before a signature check. */
+function mayHaveSigned(cert: CertificateInfo, issuer: CertificateInfo): boolean {
   const named = cert.parts.issuer.equals(issuer.parts.subject);
-  const keyed = cert.authorityKeyId !== null && cert.authorityKeyId === issuer.subjectKeyId;
-  return (named || keyed) && verifiesWith(cert.x509, issuer.x509);
+  return named || (cert.authorityKeyId !== null && cert.authorityKeyId === issuer.subjectKeyId);
+}
+
+/**
+ * Signature checks one input may cost. Each takes tens of microseconds; a
+ * bundle of hundreds of certificates that all share one issuer name (a
+ * hostile or generated file) would otherwise take minutes. Real chains and
+ * trust stores need a few hundred.
+ */
+export const MAX_SIGNATURE_CHECKS = 20_000;
+
+/** @throws MtlsError INPUT_TOO_LARGE when linking the input would cost too many signature checks. */
+function refuseSignatureFlood(candidates: number[][]): void {
+  const checks = candidates.reduce((sum, c) => sum + c.length, 0);
+  if (checks <= MAX_SIGNATURE_CHECKS) return;
+  throw inputError(
+    'INPUT_TOO_LARGE',
+    `the input has ${candidates.length} certificates whose issuer names match each other ${checks} times; checking every signature would take too long`,
+    'inspect one chain or bundle at a time, not a generated pile of same-name certificates',
+  );
 }
 
 /** Orders candidate issuers: the one whose key identifier matches first. */
@@ -53,9 +77,10 @@ export function buildGraph(certs: CertificateInfo[]): ChainGraph {
     else duplicateOf.set(i, first);
   });
   const unique = certs.map((_, i) => i).filter((i) => !duplicateOf.has(i));
+  const candidates = certs.map((cert, i) => (duplicateOf.has(i) ? [] : unique.filter((j) => j !== i && mayHaveSigned(cert, certs[j]!))));
+  refuseSignatureFlood(candidates);
   const issuers = certs.map((cert, i) => {
-    if (duplicateOf.has(i)) return [];
-    const found = unique.filter((j) => j !== i && signedBy(cert, certs[j]!));
+    const found = candidates[i]!.filter((j) => verifiesWith(cert.x509, certs[j]!.x509));
     return preferByKeyId(cert, found.map((j) => certs[j]!)).map((c) => certs.indexOf(c));
   });
   const signsOthers = new Set(issuers.flat());
