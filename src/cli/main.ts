@@ -75,8 +75,11 @@ function uniformUsageErrors(program: Command, io: Io): void {
 function report(error: unknown, io: Io, debug: boolean): number {
   const e = error as { name?: string; code?: string; exitCode?: number };
   if (e?.code?.startsWith('commander.')) {
-    const quiet = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
-    return quiet.includes(e.code) ? EXIT.ok : EXIT.usage; // commander printed it already
+    // commander printed it already. `commander.help` with a non-zero status is
+    // help shown because a command group was run without its subcommand.
+    const quiet = ['commander.helpDisplayed', 'commander.version'];
+    const asked = quiet.includes(e.code) || (e.code === 'commander.help' && e.exitCode === 0);
+    return asked ? EXIT.ok : EXIT.usage;
   }
   if (e?.name === 'ExitPromptError' || e?.name === 'AbortPromptError') {
     io.stderr.write('aborted\n');

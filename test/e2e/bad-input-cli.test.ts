@@ -43,3 +43,20 @@ describe('help layout', () => {
     });
   }
 });
+
+describe('command groups run without a subcommand', () => {
+  for (const args of [[], ['manifest']]) {
+    test(`when run as mtlsctl ${args.join(' ')} alone then help goes to stderr and the exit status is 2`, async (t) => {
+      const r = await mtlsctl(args, { cwd: await tempDir(t) });
+      assert.equal(r.exitCode, 2);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^Usage: mtlsctl /);
+    });
+  }
+
+  test('when help is asked for with the help command then it exits 0', async (t) => {
+    const r = await mtlsctl(['help', 'init'], { cwd: await tempDir(t) });
+    assert.equal(r.exitCode, 0);
+    assert.match(r.stdout, /^Usage: mtlsctl init /);
+  });
+});

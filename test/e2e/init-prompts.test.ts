@@ -11,9 +11,12 @@ import { tempDir } from '../helpers/tmp.js';
 async function onTerminal(t: { after(fn: () => unknown): void }, cwd: string) {
   const session = `mtlsctl-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const command = `cd ${cwd} && NO_COLOR=1 ${process.execPath} ${BIN} init; echo EXIT=$?; sleep 60`;
-  await execa('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', command]);
-  t.after(() => execa('tmux', ['kill-session', '-t', session], { reject: false }));
-  const screen = async () => String((await execa('tmux', ['capture-pane', '-p', '-t', session])).stdout);
+  // A tmux server of its own per test: killing one test's last session stops
+  // its server, and a shared server could be stopping while the next test starts.
+  const tmux = (args: string[], options = {}) => execa('tmux', ['-L', session, ...args], options);
+  await tmux(['new-session', '-d', '-s', session, '-x', '120', '-y', '40', command]);
+  t.after(() => tmux(['kill-server'], { reject: false }));
+  const screen = async () => String((await tmux(['capture-pane', '-p', '-t', session])).stdout);
   const waitFor = async (pattern: RegExp) => {
     for (let i = 0; i < 200; i++) {
       const text = await screen();
@@ -22,7 +25,7 @@ async function onTerminal(t: { after(fn: () => unknown): void }, cwd: string) {
     }
     assert.fail(`the terminal never showed ${pattern}:\n${await screen()}`);
   };
-  const keys = (...k: string[]) => execa('tmux', ['send-keys', '-t', session, ...k]);
+  const keys = (...k: string[]) => tmux(['send-keys', '-t', session, ...k]);
   return { waitFor, keys };
 }
 
