@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { stateError, usageError } from '../errors.js';
 import { exists, KEY_MODE, writeError, writeFileAtomic } from '../fs/atomic-write.js';
-import { rm, stat } from 'node:fs/promises';
+import { lstat, rm, stat } from 'node:fs/promises';
 import {
   certificatePem,
   randomSerial,
@@ -155,10 +155,17 @@ export async function createCa(options: CreateCaOptions): Promise<CreatedCa> {
   return result;
 }
 
-/** @throws MtlsError WRITE_FAILED when --dir names something other than a directory. */
+/** @throws MtlsError WRITE_FAILED when --dir names something other than a directory (or a link to one). */
 async function refuseNonDirectory(dir: string): Promise<void> {
   const info = await stat(dir).catch(() => undefined);
-  if (info === undefined || info.isDirectory()) return;
+  if (info === undefined) {
+    // mkdir cannot create a directory where a symbolic link points nowhere.
+    if ((await lstat(dir).catch(() => undefined))?.isSymbolicLink()) {
+      throw stateError('WRITE_FAILED', `--dir ${dir} is a symbolic link to nothing`, 'create its target, or choose another --dir');
+    }
+    return;
+  }
+  if (info.isDirectory()) return;
   throw stateError('WRITE_FAILED', `--dir ${dir} is a file, not a directory`, 'choose another --dir, e.g. --dir pki');
 }
 

@@ -1,7 +1,7 @@
 /** Hostile and malformed input to `mtlsctl init`. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { closeSync, constants, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,6 +57,15 @@ describe('init on bad input', () => {
     assert.equal(r.exitCode, 4, r.stderr);
     assert.match(r.stderr, /--dir .*afile is a file, not a directory \[WRITE_FAILED\]/);
     assert.equal(await readFile(join(cwd, 'afile'), 'utf8'), 'keep me');
+  });
+
+  test('when --dir is a symbolic link to nothing then it says so instead of an errno', async (t) => {
+    const cwd = await tempDir(t);
+    await symlink('/nonexistent/pki', join(cwd, 'pki'));
+    const r = await mtlsctl(['init'], { cwd });
+    assert.equal(r.exitCode, 4, r.stderr);
+    assert.match(r.stderr, /--dir .*pki is a symbolic link to nothing \[WRITE_FAILED\]/);
+    assert.doesNotMatch(r.stderr, /ENOENT/);
   });
 
   test('when --force fails half way then no ca.json vouches for a mixed CA', async (t) => {
