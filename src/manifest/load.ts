@@ -63,7 +63,23 @@ export function parseManifest(text: string, file: string, shown: string = file):
   if (problems.length > 0 || !parsed.success) throw manifestInvalid(shown, formatProblems(problems, shown, finder));
 
   const serviceLines = parsed.data.services.map((_, i) => finder.of(['services', i]).line);
-  return resolveManifest(parsed.data, file, serviceLines);
+  const manifest = resolveManifest(parsed.data, file, serviceLines);
+  const tooLong = overlongDefaultNames(manifest);
+  if (tooLong.length > 0) throw manifestInvalid(shown, formatProblems(tooLong, shown, finder));
+  return manifest;
+}
+
+/**
+ * Default DNS names join name, namespace and clusterDomain, so each part can
+ * be valid while `name.namespace.svc.clusterDomain` passes the 253 characters
+ * a DNS name may hold.
+ */
+function overlongDefaultNames(manifest: Manifest): Problem[] {
+  return manifest.services.flatMap((service, i) => {
+    const long = service.dns.find((d) => d.length > 253);
+    if (long === undefined) return [];
+    return [{ path: ['services', i, 'name'], message: `the default DNS name ${long.slice(0, 40)}… is ${long.length} characters long (at most 253); shorten the name, the namespace or clusterDomain` }];
+  });
 }
 
 const ALIAS_BOMB = Symbol('alias bomb');

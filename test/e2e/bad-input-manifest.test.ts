@@ -67,6 +67,12 @@ describe('manifest check on hostile input', () => {
     assert.doesNotMatch(r.stderr, /Warning|trace-warnings/);
   });
 
+  test('when name, namespace and clusterDomain are each valid but the default DNS name is too long then it is a problem', async (t) => {
+    const clusterDomain = [1, 2, 3].map(() => 'a'.repeat(60)).join('.') + '.local';
+    const r = await check(t, `clusterDomain: ${clusterDomain}\nservices:\n  - name: ${'w'.repeat(63)}\n    namespace: ${'n'.repeat(63)}\n`);
+    assertInputError(r, 'MANIFEST_INVALID', /m\.yaml:3:11: services\[0\]\.name: the default DNS name w+… is 320 characters long \(at most 253\)/);
+  });
+
   test('when the manifest path is a device then it is refused at once', async (t) => {
     const r = await mtlsctl(['manifest', 'check', '-f', '/dev/zero'], { cwd: await tempDir(t), timeoutMs: 20_000 });
     assertInputError(r, 'FILE_NOT_FOUND', /cannot read manifest \/dev\/zero: it is not a regular file/);
@@ -80,6 +86,14 @@ describe('manifest from-k8s on hostile input', () => {
 
   test('when the file is binary then it is named and exit is 3', async (t) => {
     assertInputError(await fromK8s(t, Buffer.from([0x00, 0x01, 0xff, 0x80])), 'K8S_UNPARSEABLE', /k\.yaml is not UTF-8 text/);
+  });
+
+  test('when --cluster-domain makes default names too long then the error names the input, not a generated file', async (t) => {
+    const cwd = await tempDir(t);
+    await writeFile(join(cwd, 'k.yaml'), `kind: Deployment\nmetadata: {name: ${'w'.repeat(63)}, namespace: ${'n'.repeat(63)}}\n`);
+    const clusterDomain = [1, 2, 3].map(() => 'a'.repeat(60)).join('.') + '.local';
+    const r = await mtlsctl(['manifest', 'from-k8s', 'k.yaml', '--cluster-domain', clusterDomain], { cwd });
+    assertInputError(r, 'MANIFEST_INVALID', /^error: the manifest derived from k\.yaml would not load \[MANIFEST_INVALID\]\n.*320 characters long[^]*hint: shorten --cluster-domain/m);
   });
 
   test('when three workloads share a name then each gets a distinct service name', async (t) => {
