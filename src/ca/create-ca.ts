@@ -238,7 +238,8 @@ function checkNotAfter(option: string, notAfter: number): void {
 }
 
 const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-const TRUST_DOMAIN = /^[a-z0-9._-]{1,255}$/;
+/** SPIFFE trust domain characters, as dot-separated labels (no empty label, as `manifest check` also demands). */
+const TRUST_DOMAIN = /^(?=.{1,255}$)[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
 
 /** The host part of a URI name constraint: RFC 5280 4.2.1.10 constrains URIs by host. */
 export function uriConstraintHost(value: string): string {

@@ -17,6 +17,8 @@ describe('init on bad input', () => {
     ['a name with a newline', ['--name', 'evil\nname'], 2, /--name must not hold control characters/],
     ['an organisation with an escape', ['--organization', 'a\u001b[2Jb'], 2, /--organization must not hold control characters/],
     ['a name too long for the intermediate CN', ['--name', 'a'.repeat(52)], 2, /--name must be 1 to 51 characters \(got 52\)/],
+    ['a trust domain with a leading dot', ['--trust-domain', '.local'], 2, /--trust-domain ".local" is not a SPIFFE trust domain/],
+    ['a trust domain with an empty label', ['--trust-domain', 'a..b'], 2, /--trust-domain "a\.\.b" is not a SPIFFE trust domain/],
     ['a passphrase file that is a directory', ['--passphrase-file', '.'], 3, /cannot read passphrase file \.: it is a directory \[FILE_NOT_FOUND\]/],
     ['a passphrase file that never ends', ['--passphrase-file', '/dev/zero'], 3, /cannot read passphrase file \/dev\/zero: it is not a regular file/],
   ];
