@@ -116,6 +116,9 @@ function fromPem(text: string, label: string): RawCertificate[] {
     throw inputError('PEM_UNPARSEABLE', `${label} has a PEM block without its END line (truncated file?)`, 'copy the file again in full, from BEGIN to END');
   }
   const certs = blocks.filter((b) => CERT_LABELS.has(b.label));
+  if (blocks.length === 0) {
+    throw inputError('PEM_UNPARSEABLE', `${label} holds no complete PEM block (a BEGIN line without its dashes or label?)`, 'copy the file again in full, from BEGIN to END');
+  }
   if (certs.length === 0) {
     const labels = [...new Set(blocks.map((b) => b.label))].join(', ');
     const hint = labels.includes('PRIVATE KEY') ? 'to check that a key matches a certificate, pass it with --key' : otherPemHint(labels, label);

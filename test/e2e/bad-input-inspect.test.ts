@@ -93,6 +93,12 @@ describe('inspect on PEM files that hold no certificate', () => {
     assertOneError(crl, 3, /only X509 CRL \[PEM_UNPARSEABLE\]\nhint: a CRL lists revoked serials/);
   });
 
+  test('when a BEGIN line lacks its closing dashes then the error says no complete block, not "only "', async (t) => {
+    const cwd = await tempDir(t);
+    await writeFile(join(cwd, 'cut.pem'), '-----BEGIN CERTIF');
+    assertOneError(await mtlsctl(['inspect', 'cut.pem'], { cwd }), 3, /cut\.pem holds no complete PEM block/);
+  });
+
   test('when a PKCS#12 file is truncated then the error says so and how to fix it', async (t) => {
     const cwd = await tempDir(t);
     await mtlsctl(['init'], { cwd });
