@@ -30,3 +30,16 @@ test('when a few certificates share one name then they are still linked', async 
   assert.equal(graph.certs.length, 5);
   assert.ok(graph.issuers.some((i) => i.length > 0));
 });
+
+test('when thousands of unrelated certificates are given then none is linked and all are kept', async () => {
+  const { privateKey, publicKey } = await generateKey('ecdsa-p256');
+  const now = Date.now();
+  const certs = Array.from({ length: 3000 }, (_, i) => describeCertificate(signCertificate({
+    serial: randomSerial(), issuer: encodeName({ commonName: `issuer ${i}` }), subject: encodeName({ commonName: `subject ${i}` }),
+    notBefore: new Date(now - 60_000), notAfter: new Date(now + 86_400_000),
+    subjectPublicKeyInfo: subjectPublicKeyInfo(publicKey), extensions: [],
+  }, privateKey), `many.pem#${i + 1}`));
+  const graph = buildGraph(certs);
+  assert.ok(graph.issuers.every((i) => i.length === 0));
+  assert.equal(graph.unrelated.length + graph.tree.length, 3000);
+});
