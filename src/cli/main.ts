@@ -10,6 +10,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const state: RunState = { exitCode: EXIT.ok };
   const program = buildProgram(io, state);
   uniformUsageErrors(program, io);
+  quietOnClosedPipe(io);
   const stopWatching = exitCleanlyOnSignals(io);
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -19,6 +20,23 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return report(error, io, debug);
   } finally {
     stopWatching();
+  }
+}
+
+const guarded = new WeakSet<object>();
+
+/**
+ * `mtlsctl inspect big.pem | head -1`: once the reader has gone, writes fail
+ * with EPIPE, and an unhandled stream error would print a stack trace. The
+ * output has nowhere to go, so drop it and let the command finish: its exit
+ * status still tells the result.
+ */
+function quietOnClosedPipe(io: Io): void {
+  for (const stream of [io.stdout, io.stderr]) {
+    const emitter = stream as Partial<NodeJS.WritableStream>;
+    if (typeof emitter.on !== 'function' || guarded.has(stream)) continue;
+    guarded.add(stream);
+    emitter.on('error', () => undefined);
   }
 }
 

@@ -1,7 +1,11 @@
 /** Bad command lines: commander's parse errors follow the one-line error contract. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mtlsctl } from '../helpers/run-cli.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BIN, mtlsctl } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('usage errors from the parser', () => {
@@ -58,5 +62,22 @@ describe('command groups run without a subcommand', () => {
     const r = await mtlsctl(['help', 'init'], { cwd: await tempDir(t) });
     assert.equal(r.exitCode, 0);
     assert.match(r.stdout, /^Usage: mtlsctl init /);
+  });
+});
+
+describe('a reader that goes away', () => {
+  test('when stdout is closed early (| head -1) then there is no EPIPE stack trace and the exit status is kept', async (t) => {
+    const cwd = await tempDir(t);
+    await mtlsctl(['init'], { cwd });
+    const pem = await readFile(join(cwd, 'pki/root-ca.crt'), 'utf8');
+    await writeFile(join(cwd, 'bundle.pem'), pem.repeat(2000));
+    const expected = (await mtlsctl(['inspect', 'bundle.pem'], { cwd })).exitCode;
+    const child = spawn(process.execPath, [BIN, 'inspect', 'bundle.pem'], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    child.stdout.once('data', () => child.stdout.destroy());
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'close')) as [number | null];
+    assert.doesNotMatch(stderr, /EPIPE|\n\s+at /);
+    assert.equal(code, expected);
   });
 });
