@@ -25,7 +25,7 @@ export async function writeFileAtomic(
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   inFlight.add(temp);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirectories(dir);
     const handle = await open(temp, 'wx', mode);
     try {
       await handle.writeFile(data);
@@ -55,12 +55,31 @@ export function removeUnfinishedWrites(): void {
   for (const temp of inFlight) rmSync(temp, { force: true });
 }
 
+/**
+ * mkdir -p, one level at a time. Node's own recursive mkdir loops forever
+ * where creating a child fails with ENOENT under an existing parent (procfs,
+ * some FUSE mounts): `mtlsctl init --dir /proc/pki` never returned.
+ */
+async function makeDirectories(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = dir; !(await exists(d)); d = dirname(d)) {
+    if (dirname(d) === d) break;
+    missing.unshift(d);
+  }
+  for (const d of missing) {
+    await mkdir(d).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+}
+
 /** An MtlsError for a path that cannot be written. */
 export function writeError(path: string, cause: unknown): MtlsError {
   const code = (cause as NodeJS.ErrnoException)?.code;
   const why =
     code === 'EACCES' || code === 'EPERM' ? 'permission denied'
     : code === 'ENOTDIR' ? 'a parent is not a directory'
+    : code === 'ENOENT' ? 'its directory cannot be created there'
     : code === 'EROFS' ? 'read-only file system'
     : code === 'ENOSPC' ? 'no space left on device'
     : code ?? String(cause);

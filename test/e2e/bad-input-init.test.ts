@@ -70,6 +70,14 @@ describe('init on bad input', () => {
     assert.doesNotMatch(r.stderr, /ENOENT/);
   });
 
+  test('when --dir is under a file system that refuses new entries (/proc) then it fails at once instead of hanging', async (t) => {
+    const cwd = await tempDir(t);
+    // Node's recursive mkdir loops forever on procfs; the run is bounded by the helper's timeout.
+    const r = await mtlsctl(['init', '--dir', '/proc/mtlsctl-pki'], { cwd, timeoutMs: 20_000 });
+    assert.equal(r.exitCode, 4, r.stderr);
+    assert.match(r.stderr, /failed to write \/proc\/mtlsctl-pki\/.*: its directory cannot be created there \[WRITE_FAILED\]/);
+  });
+
   test('when --force fails half way then no ca.json vouches for a mixed CA', async (t) => {
     const cwd = await tempDir(t);
     assert.equal((await mtlsctl(['init'], { cwd })).exitCode, 0);
