@@ -1,6 +1,6 @@
 /** Runs one mtlsctl invocation and returns its exit status; the only catch. */
 import type { Io } from './io.js';
-import { EXIT, MtlsError } from '../errors.js';
+import { EXIT, MtlsError, usageError } from '../errors.js';
 import { removeUnfinishedWrites } from '../fs/atomic-write.js';
 import type { Command } from 'commander';
 import { buildProgram, type RunState } from './program.js';
@@ -10,6 +10,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const state: RunState = { exitCode: EXIT.ok };
   const program = buildProgram(io, state);
   uniformUsageErrors(program, io);
+  refuseContradictions(program);
   quietOnClosedPipe(io);
   const stopWatching = exitCleanlyOnSignals(io);
   try {
@@ -21,6 +22,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } finally {
     stopWatching();
   }
+}
+
+/** Global flags that cannot both hold: say so rather than let one win silently. */
+function refuseContradictions(program: Command): void {
+  program.hook('preAction', (_root, action) => {
+    const opts = action.optsWithGlobals();
+    if (opts.quiet && opts.verbose) {
+      throw usageError('USAGE', '--quiet and --verbose contradict each other', 'keep one of them');
+    }
+  });
 }
 
 const guarded = new WeakSet<object>();

@@ -2,6 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -34,6 +35,17 @@ describe('usage errors from the parser', () => {
     assert.equal(r.exitCode, 2);
     assert.doesNotMatch(r.stderr, /\u001b/);
     assert.match(r.stderr, /x\\u001b\[2Jy/);
+  });
+});
+
+describe('contradictory global flags', () => {
+  test('when --quiet and --verbose are both given then it is a usage error and nothing runs', async (t) => {
+    const cwd = await tempDir(t);
+    const r = await mtlsctl(['init', '--quiet', '--verbose'], { cwd });
+    assert.equal(r.exitCode, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'error: --quiet and --verbose contradict each other [USAGE]\nhint: keep one of them\n');
+    assert.equal(existsSync(join(cwd, 'pki')), false, 'init did not run');
   });
 });
 
