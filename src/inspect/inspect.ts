@@ -14,7 +14,7 @@ import { verifyPath, type PathChecks, type PathResult } from './verify-path.js';
 import { lintInput } from './lint.js';
 import type { Finding } from './lint-codes.js';
 import { readClientCredentials, readKey } from './read-keys.js';
-import { decodeCertificates, readCertificates, type RawCertificate } from './read-input.js';
+import { decodeCertificates, readCertificates, shownName, type RawCertificate } from './read-input.js';
 import { endpointProblem, fetchChain, parseEndpoint } from './fetch-endpoint.js';
 
 /** Everything one inspect run needs. */
@@ -137,7 +137,7 @@ async function readInputs(req: InspectRequest) {
   for (const input of req.inputs) {
     const found = await readCertificates(input, { cwd: req.cwd, stdin: req.stdin, password: req.password });
     raws.push(...found);
-    inputs.push({ kind: input === '-' ? 'stdin' : 'file', name: input, certificates: found.length });
+    inputs.push({ kind: input === '-' ? 'stdin' : 'file', name: shownName(input), certificates: found.length });
   }
   return { raws, inputs, endpoint: undefined };
 }

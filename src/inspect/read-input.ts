@@ -36,11 +36,20 @@ const DIR_EXTENSIONS = /\.(pem|crt|cer|cert|der|p12|pfx)$/i;
 export async function readCertificates(input: string, opts: ReadOptions): Promise<RawCertificate[]> {
   if (input === '-') return decodeCertificates(await readStream(opts.stdin), 'stdin', opts.password);
   const path = resolve(opts.cwd, input);
+  const label = shownName(input);
   const info = await stat(path).catch(() => {
-    throw inputError('FILE_NOT_FOUND', `cannot read ${input}: no such file or directory`, 'check the path, or give HOST:PORT to inspect a live endpoint');
+    throw inputError('FILE_NOT_FOUND', `cannot read ${label}: no such file or directory`, 'check the path, or give HOST:PORT to inspect a live endpoint');
   });
-  if (info.isDirectory()) return readDirectory(path, input, opts);
-  return decodeCertificates(await readBytes(path, input), input, opts.password);
+  if (info.isDirectory()) return readDirectory(path, label, opts);
+  return decodeCertificates(await readBytes(path, label), label, opts.password);
+}
+
+/**
+ * A file name as the report shows it: control characters become `?`, as
+ * `ls` shows them, so that a name from a glob cannot reach the terminal raw.
+ */
+export function shownName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
 async function readDirectory(path: string, label: string, opts: ReadOptions): Promise<RawCertificate[]> {
@@ -49,7 +58,7 @@ async function readDirectory(path: string, label: string, opts: ReadOptions): Pr
   const names = entries.filter((e) => !e.isDirectory() && DIR_EXTENSIONS.test(e.name)).map((e) => e.name).sort();
   const found: RawCertificate[] = [];
   for (const name of names) {
-    const file = join(label, name);
+    const file = join(label, shownName(name));
     const bytes = await readBytes(join(path, name), file);
     // A CA or service directory also holds keys and requests: only files
     // that hold certificates count.

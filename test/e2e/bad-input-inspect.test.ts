@@ -5,6 +5,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mtlsctl, type CliResult } from '../helpers/run-cli.js';
 import { openssl } from '../helpers/openssl.js';
+import { certificatePem, randomSerial, signCertificate } from '../../src/pki/certificate.js';
+import { subjectAltName, type AltNames } from '../../src/pki/extensions.js';
+import { generateKey, subjectPublicKeyInfo } from '../../src/pki/keys.js';
+import { encodeName } from '../../src/pki/name.js';
 import { tempDir } from '../helpers/tmp.js';
 
 function assertOneError(r: CliResult, exit: number, message: RegExp): void {
@@ -161,5 +165,29 @@ describe('inspect HOST:PORT with bad client credentials', () => {
   test('when --servername is not a host name then it is a usage error', async (t) => {
     const r = await mtlsctl(['inspect', '127.0.0.1:9', '--servername', 'two words'], { cwd: await tempDir(t) });
     assertOneError(r, 2, /--servername "two words" is not a host name \[USAGE_INVALID_VALUE\]/);
+  });
+});
+
+describe('inspect on certificates crafted to attack the terminal', () => {
+  test('when SANs and file names hold ESC and newlines then the report shows them escaped', async (t) => {
+    const cwd = await tempDir(t);
+    const { privateKey, publicKey } = await generateKey('ecdsa-p256');
+    const name = encodeName({ commonName: 'crafted' });
+    const now = Date.now();
+    const der = signCertificate({
+      serial: randomSerial(), issuer: name, subject: name,
+      notBefore: new Date(now - 60_000), notAfter: new Date(now + 86_400_000),
+      subjectPublicKeyInfo: subjectPublicKeyInfo(publicKey),
+      extensions: [subjectAltName({ dns: ['a\u001b[2Jb.example'], ip: [], uri: ['spiffe://x/\nOK: trusted'], email: [] } as AltNames)],
+    }, privateKey);
+    await mkdir(join(cwd, 'in'));
+    await writeFile(join(cwd, 'in', 'x\u001b[31m.pem'), certificatePem(der));
+    for (const input of ['in', 'in/x\u001b[31m.pem']) {
+      const r = await mtlsctl(['inspect', input], { cwd });
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.doesNotMatch(r.stdout + r.stderr, /\u001b/);
+      assert.match(r.stdout, /alt names +DNS:a\\u001b\[2Jb\.example, URI:spiffe:\/\/x\/\\u000aOK: trusted/);
+      assert.doesNotMatch(r.stdout, /^OK: trusted/m);
+    }
   });
 });
