@@ -156,7 +156,7 @@ function tidyIdentity(object: K8sObject, account: string, warnings: string[]): {
     ? account
     : account.split('.').map((l) => asLabel(l, 'sa')).join('.').slice(0, 253);
   if (namespace !== object.namespace) {
-    warnings.push(`namespace ${JSON.stringify(object.namespace)} of ${object.kind} ${object.name} (${object.source}) is not a DNS label; the manifest uses ${namespace}`);
+    warnings.push(`namespace "${object.namespace}" of ${object.kind} ${object.name} (${object.source}) is not a DNS label; the manifest uses ${namespace}`);
   }
   if (serviceAccount !== account) {
     warnings.push(`service account ${JSON.stringify(account)} of ${object.kind} ${object.name} (${object.source}) is not a valid name; the manifest uses ${serviceAccount}`);

@@ -95,6 +95,15 @@ function parseInto(text: string, shown: string, input: K8sInput, errors: string[
   }
 }
 
+/**
+ * Names go into warnings and the generated manifest's comments: a newline
+ * there would start a YAML line of its own, an ESC would reach the terminal.
+ * Kubernetes never allows either, so escaping them changes no real name.
+ */
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Adds an object, or each item of a List kind (kubectl get -o yaml prints those). */
 function collect(doc: Document, node: unknown, at: { shown: string; lines: LineCounter }, input: K8sInput): void {
   if (!isNode(node)) return;
@@ -106,7 +115,7 @@ function collect(doc: Document, node: unknown, at: { shown: string; lines: LineC
     for (const item of items.items) collect(doc, item, at, input);
     return;
   }
-  const source = `${at.shown}:${at.lines.linePos(node.range?.[0] ?? 0).line}`;
+  const source = `${escapeControls(at.shown)}:${at.lines.linePos(node.range?.[0] ?? 0).line}`;
   const name = field(value, 'metadata', 'name');
   if (typeof kind !== 'string' || typeof name !== 'string') {
     input.skipped++;
@@ -114,9 +123,9 @@ function collect(doc: Document, node: unknown, at: { shown: string; lines: LineC
   }
   const namespace = field(value, 'metadata', 'namespace');
   input.objects.push({
-    kind,
-    name,
-    namespace: typeof namespace === 'string' && namespace !== '' ? namespace : 'default',
+    kind: escapeControls(kind),
+    name: escapeControls(name),
+    namespace: typeof namespace === 'string' && namespace !== '' ? escapeControls(namespace) : 'default',
     body: value as Fields,
     source,
   });

@@ -96,6 +96,14 @@ describe('manifest from-k8s on hostile input', () => {
     assertInputError(r, 'MANIFEST_INVALID', /^error: the manifest derived from k\.yaml would not load \[MANIFEST_INVALID\]\n.*320 characters long[^]*hint: shorten --cluster-domain/m);
   });
 
+  test('when Kubernetes names hold ESC and newlines then comments and warnings show them escaped', async (t) => {
+    const r = await fromK8s(t, 'kind: Deployment\nmetadata: {name: "web\\nevil: 1\\e[2J", namespace: "ns\\e[31m"}\n');
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /\u001b/);
+    assert.doesNotMatch(r.stdout, /^evil: 1/m, 'no YAML line of its own');
+    assert.match(r.stdout, /# Deployment ns\\u001b\[31m\/web\\u000aevil: 1\\u001b\[2J \(k\.yaml:1\)/);
+  });
+
   test('when three workloads share a name then each gets a distinct service name', async (t) => {
     const docs = ['Deployment', 'StatefulSet', 'DaemonSet', 'Deployment']
       .map((kind, i) => `kind: ${kind}\nmetadata: {name: ${i === 3 ? 'web-default' : 'web'}}\n`)
