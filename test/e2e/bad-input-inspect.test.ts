@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mtlsctl, type CliResult } from '../helpers/run-cli.js';
+import { execa } from 'execa';
+import { BIN, mtlsctl, type CliResult } from '../helpers/run-cli.js';
 import { openssl } from '../helpers/openssl.js';
 import { certificatePem, randomSerial, signCertificate } from '../../src/pki/certificate.js';
 import { subjectAltName, type AltNames } from '../../src/pki/extensions.js';
@@ -189,5 +190,28 @@ describe('inspect on certificates crafted to attack the terminal', () => {
       assert.match(r.stdout, /alt names +DNS:a\\u001b\[2Jb\.example, URI:spiffe:\/\/x\/\\u000aOK: trusted/);
       assert.doesNotMatch(r.stdout, /^OK: trusted/m);
     }
+  });
+});
+
+describe('inspect - on a terminal', () => {
+  test('when stdin is a terminal then it says it is waiting for PEM instead of hanging silently', async (t) => {
+    const cwd = await tempDir(t);
+    const session = `mtlsctl-stdin-${process.pid}`;
+    const tmux = (args: string[]) => execa('tmux', ['-L', session, ...args]);
+    await tmux(['new-session', '-d', '-s', session, '-x', '100', '-y', '20', `cd ${cwd} && NO_COLOR=1 ${process.execPath} ${BIN} inspect -; echo EXIT=$?; sleep 60`]);
+    t.after(() => execa('tmux', ['-L', session, 'kill-server'], { reject: false }));
+    const waitFor = async (pattern: RegExp) => {
+      for (let i = 0; i < 200; i++) {
+        const screen = String((await tmux(['capture-pane', '-p', '-t', session])).stdout);
+        if (pattern.test(screen)) return screen;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.fail(`the terminal never showed ${pattern}`);
+    };
+    await waitFor(/reading certificates from the terminal: paste PEM, then press Ctrl-D/);
+    await tmux(['send-keys', '-t', session, 'C-d']);
+    const screen = await waitFor(/EXIT=\d+/);
+    assert.match(screen, /stdin is empty \[PEM_UNPARSEABLE\]/);
+    assert.match(screen, /EXIT=3/);
   });
 });

@@ -33,6 +33,9 @@ export async function inspectCommand(raw: Record<string, unknown>, inv: Invocati
   const opts = raw as unknown as InspectOptions;
   const out = new Reporter(io, raw);
   if (opts.cert && !opts.key) throw usageError('USAGE', '--cert needs --key (the client key)', 'add --key with the key of the client certificate');
+  if (io.stdin.isTTY && [...inv.args, opts.ca].includes('-')) {
+    out.info('reading certificates from the terminal: paste PEM, then press Ctrl-D');
+  }
   const report = await inspect({
     inputs: inv.args,
     cwd: io.cwd,
