@@ -1,5 +1,5 @@
 /** Reading user-named input files without trusting their size or kind. */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /**
  * The most any input file may hold. Manifests, Kubernetes YAML, certificate
@@ -45,7 +45,7 @@ export async function readBounded(path: string, limit = MAX_INPUT_BYTES): Promis
   }
 }
 
-async function readUpTo(handle: import('node:fs/promises').FileHandle, limit: number): Promise<Buffer> {
+async function readUpTo(handle: FileHandle, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
