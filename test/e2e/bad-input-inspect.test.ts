@@ -215,3 +215,21 @@ describe('inspect - on a terminal', () => {
     assert.match(screen, /EXIT=3/);
   });
 });
+
+describe('inspect on a PKCS#12 crafted to burn CPU', () => {
+  test('when the MAC asks for 2^31 key-derivation rounds then it is refused at once', async (t) => {
+    const cwd = await tempDir(t);
+    await mtlsctl(['init'], { cwd });
+    const made = await openssl(['pkcs12', '-export', '-nokeys', '-in', 'pki/root-ca.crt', '-out', 'ok.p12', '-passout', 'pass:pw'], { cwd });
+    assert.equal(made.exitCode, 0, made.stderr);
+    // Re-encode with MacData.iterations = 0x7fffffff (the MAC no longer verifies; it is never computed).
+    const forge = (await import('node-forge')).default;
+    const asn1 = forge.asn1.fromDer(forge.util.createBuffer((await readFile(join(cwd, 'ok.p12'))).toString('binary')));
+    type Node = { value: Node[] | string };
+    const pfx = asn1 as unknown as Node;
+    ((pfx.value as Node[])[2]!.value as Node[])[2]!.value = String.fromCharCode(0x7f, 0xff, 0xff, 0xff);
+    await writeFile(join(cwd, 'slow.p12'), Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
+    const r = await mtlsctl(['inspect', 'slow.p12'], { cwd, env: { MTLSCTL_P12_PASSWORD: 'pw' }, timeoutMs: 20_000 });
+    assertOneError(r, 3, /slow\.p12 asks for 2147483647 key-derivation rounds for its MAC; mtlsctl stops at 1000000 \[INPUT_TOO_LARGE\]/);
+  });
+});
