@@ -47,6 +47,35 @@ export function parseEndpoint(text: string): Endpoint | undefined {
 }
 
 /**
+ * Says why text that is meant as `HOST:PORT` is not one, or returns
+ * undefined when it does not look like an endpoint at all (a missing file).
+ */
+export function endpointProblem(text: string): string | undefined {
+  if (text.startsWith('[')) {
+    const m = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
+    if (!m) return 'an IPv6 address needs its closing bracket, e.g. [::1]:8443';
+    if (m[1]!.includes('%')) return 'IPv6 zone ids (%eth0) are not supported; use a global or loopback address';
+    if (isIP(m[1]!) !== 6) return `${JSON.stringify(m[1])} is not an IPv6 address`;
+    return m[2] === undefined ? 'the port is missing, e.g. [::1]:8443' : portProblem(m[2]);
+  }
+  if (text.includes('/') || text.includes('\\')) return undefined;
+  if (isIP(text.replace(/%.*$/, '')) === 6 || /^[0-9a-f]*:[0-9a-f]*:/i.test(text)) {
+    return 'write an IPv6 address in brackets, e.g. [::1]:8443';
+  }
+  const colon = text.lastIndexOf(':');
+  if (colon <= 0) return undefined;
+  if (!/^[A-Za-z0-9.-]+$/.test(text.slice(0, colon))) return undefined;
+  return portProblem(text.slice(colon + 1));
+}
+
+function portProblem(port: string): string | undefined {
+  if (port === '') return 'the port is missing, e.g. localhost:8443';
+  if (!/^\d+$/.test(port)) return `the port ${JSON.stringify(port)} is not a number`;
+  const n = Number(port);
+  return n >= 1 && n <= 65535 ? undefined : `the port ${port} is out of range (1 to 65535)`;
+}
+
+/**
  * Connects and returns the peer's certificate chain in the order it was sent.
  * @throws MtlsError CONNECT_REFUSED, CONNECT_TIMEOUT, CONNECT_FAILED, NOT_TLS or TLS_HANDSHAKE_FAILED (exit 5).
  */
@@ -58,7 +87,15 @@ export async function fetchChain(endpoint: Endpoint, opts: FetchOptions): Promis
   return new Promise((resolve, reject) => {
     const raw = netConnect({ host: endpoint.host, port: endpoint.port });
     const tap = new ServerBytesTap(raw);
-    const socket: TLSSocket = connect({ socket: tap, servername, ca, cert: opts.cert, key: opts.key, rejectUnauthorized: false });
+    let socket: TLSSocket;
+    try {
+      socket = connect({ socket: tap, servername, ca, cert: opts.cert, key: opts.key, rejectUnauthorized: false });
+    } catch (error) {
+      // Bad credentials throw here, before any event: close the TCP socket, or it keeps the process alive.
+      raw.destroy();
+      reject(new MtlsError('PEM_UNPARSEABLE', EXIT.badInput, `cannot use the client certificate and key: ${(error as Error).message}`, { hint: 'check --cert and --key' }));
+      return;
+    }
     const keylog: Buffer[] = [];
     socket.on('keylog', (line: Buffer) => keylog.push(line));
     const fail = (error: MtlsError) => {
