@@ -73,6 +73,7 @@ export const ERROR_CODES: ReadonlyArray<[code: string, exit: ExitCode, meaning: 
   ['FILE_NOT_FOUND', EXIT.badInput, 'an input file does not exist or cannot be read'],
   ['PEM_UNPARSEABLE', EXIT.badInput, 'a file holds no certificate or key mtlsctl can read'],
   ['MANIFEST_INVALID', EXIT.badInput, 'the manifest has errors (all are listed)'],
+  ['INPUT_TOO_LARGE', EXIT.badInput, 'an input would take too long to process'],
   ['K8S_UNPARSEABLE', EXIT.badInput, 'a Kubernetes YAML file has syntax errors (all are listed)'],
   ['K8S_NO_WORKLOADS', EXIT.badInput, 'the Kubernetes input holds no Deployment, StatefulSet or DaemonSet'],
   ['CA_NOT_FOUND', EXIT.localState, 'no CA in the CA directory: run mtlsctl init'],

@@ -76,10 +76,28 @@ export async function readCaMeta(dir: string): Promise<CaMeta> {
       cause,
     });
   }
-  if (meta.schemaVersion !== 1 || !isKeyType(meta.keyType)) {
-    throw stateError('CA_INVALID', `${path} is not an mtlsctl CA description`, `recreate the CA with: mtlsctl init --dir ${dir} --force`);
+  const fault = metaFault(meta);
+  if (fault !== undefined) {
+    throw stateError('CA_INVALID', `${path} is not an mtlsctl CA description (${fault})`, `restore it, or recreate the CA with: mtlsctl init --dir ${dir} --force`);
   }
   return meta;
+}
+
+/** What is wrong with parsed ca.json, or undefined when it has the shape init writes. */
+function metaFault(meta: unknown): string | undefined {
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return 'not a JSON object';
+  const m = meta as Record<string, unknown>;
+  const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const permitted = m.permitted as Record<string, unknown> | null | undefined;
+  if (m.schemaVersion !== 1) return 'schemaVersion is not 1';
+  if (typeof m.keyType !== 'string' || !isKeyType(m.keyType)) return 'keyType is not a known key type';
+  if (m.issuer !== 'intermediate' && m.issuer !== 'root') return 'issuer is neither "intermediate" nor "root"';
+  if (typeof m.trustDomain !== 'string' || typeof m.name !== 'string') return 'name or trustDomain is missing';
+  if (typeof m.encrypted !== 'boolean') return 'encrypted is not true or false';
+  if (typeof permitted !== 'object' || permitted === null || !strings(permitted.dns) || !strings(permitted.uri)) {
+    return 'permitted.dns and permitted.uri are not lists of names';
+  }
+  return undefined;
 }
 
 /**
@@ -95,7 +113,14 @@ export async function readCertificateFile(path: string): Promise<LoadedCertifica
   }
   const block = parsePem(pem).find((b) => b.label === 'CERTIFICATE');
   if (!block) throw stateError('CA_INVALID', `${path} holds no PEM certificate`, 'restore it from a backup');
-  return { der: block.der, pem, parts: readCertificate(block.der), x509: new X509Certificate(block.der) };
+  try {
+    return { der: block.der, pem, parts: readCertificate(block.der), x509: new X509Certificate(block.der) };
+  } catch (cause) {
+    throw new MtlsError('CA_INVALID', EXIT.localState, `${path} holds a damaged certificate (truncated or edited)`, {
+      hint: 'restore it from a backup, or recreate the CA with mtlsctl init --force',
+      cause,
+    });
+  }
 }
 
 /**

@@ -1,8 +1,8 @@
 /** Creates a root CA and, by default, an intermediate CA signed by it. */
 import { join } from 'node:path';
 import { stateError, usageError } from '../errors.js';
-import { exists, KEY_MODE, writeFileAtomic } from '../fs/atomic-write.js';
-import { rm } from 'node:fs/promises';
+import { exists, KEY_MODE, writeError, writeFileAtomic } from '../fs/atomic-write.js';
+import { lstat, rm, stat } from 'node:fs/promises';
 import {
   certificatePem,
   randomSerial,
@@ -74,11 +74,13 @@ export async function createCa(options: CreateCaOptions): Promise<CreatedCa> {
   const paths = Object.fromEntries(
     Object.entries(CA_FILES).map(([k, f]) => [k, join(o.dir, f)]),
   ) as Record<keyof typeof CA_FILES, string>;
+  await refuseNonDirectory(o.dir);
   const existing = await existingCaFiles(paths);
   if (existing.length > 0 && !o.force) {
+    const what = existing.includes(CA_FILES.meta) ? 'a CA already exists' : 'an incomplete CA (no ca.json) is';
     throw stateError(
       'REFUSE_OVERWRITE',
-      `a CA already exists in ${o.dir} (${existing.join(', ')}); nothing was changed`,
+      `${what} in ${o.dir} (${existing.join(', ')}); nothing was changed`,
       `use it as it is, choose another --dir, or replace it with: mtlsctl init --dir ${o.dir} --force`,
     );
   }
@@ -134,15 +136,37 @@ export async function createCa(options: CreateCaOptions): Promise<CreatedCa> {
       [paths.intermediateKey, exportPrivateKey(interKey.privateKey, o.passphrase), KEY_MODE],
     );
     result.intermediate = summarise(inter, intermediateName(o.name), paths.intermediateCert, paths.intermediateKey);
-  } else {
+  }
+  // ca.json goes last, and an old one goes first: a directory caught half
+  // way (--force, then Ctrl-C) is never taken for a whole CA whose root and
+  // intermediate do not belong together.
+  if (existing.includes(CA_FILES.meta)) {
+    await rm(paths.meta).catch((cause: unknown) => {
+      throw writeError(paths.meta, cause);
+    });
+  }
+  for (const [path, data, mode] of writes) await writeFileAtomic(path, data, mode);
+  if (!interKey) {
     await rm(paths.intermediateCert, { force: true });
     await rm(paths.intermediateKey, { force: true });
   }
-  // ca.json goes last: a CA directory without it is never taken for a whole CA.
-  writes.push([paths.meta, JSON.stringify(meta, null, 2) + '\n']);
-  for (const [path, data, mode] of writes) await writeFileAtomic(path, data, mode);
-  result.files = writes.map(([path]) => path);
+  await writeFileAtomic(paths.meta, JSON.stringify(meta, null, 2) + '\n');
+  result.files = [...writes.map(([path]) => path), paths.meta];
   return result;
+}
+
+/** @throws MtlsError WRITE_FAILED when --dir names something other than a directory (or a link to one). */
+async function refuseNonDirectory(dir: string): Promise<void> {
+  const info = await stat(dir).catch(() => undefined);
+  if (info === undefined) {
+    // mkdir cannot create a directory where a symbolic link points nowhere.
+    if ((await lstat(dir).catch(() => undefined))?.isSymbolicLink()) {
+      throw stateError('WRITE_FAILED', `--dir ${dir} is a symbolic link to nothing`, 'create its target, or choose another --dir');
+    }
+    return;
+  }
+  if (info.isDirectory()) return;
+  throw stateError('WRITE_FAILED', `--dir ${dir} is a file, not a directory`, 'choose another --dir, e.g. --dir pki');
 }
 
 function intermediateTemplate(
@@ -203,8 +227,19 @@ async function existingCaFiles(paths: Record<keyof typeof CA_FILES, string>): Pr
   return found;
 }
 
+/** RFC 5280 ub-common-name. */
+const UB_COMMON_NAME = 64;
+/** The last instant a certificate can name: GeneralizedTime has four year digits. */
+const LAST_ENCODABLE_TIME = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+function checkNotAfter(option: string, notAfter: number): void {
+  if (Number.isFinite(notAfter) && notAfter <= LAST_ENCODABLE_TIME) return;
+  throw usageError('USAGE_INVALID_VALUE', `${option} ends after 9999-12-31, the last date a certificate can hold`, 'use a shorter lifetime, e.g. 10y for a root and 1y for an intermediate');
+}
+
 const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-const TRUST_DOMAIN = /^[a-z0-9._-]{1,255}$/;
+/** SPIFFE trust domain characters, as dot-separated labels (no empty label, as `manifest check` also demands). */
+const TRUST_DOMAIN = /^(?=.{1,255}$)[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
 
 /** The host part of a URI name constraint: RFC 5280 4.2.1.10 constrains URIs by host. */
 export function uriConstraintHost(value: string): string {
@@ -212,12 +247,34 @@ export function uriConstraintHost(value: string): string {
   return (m ? m[1]! : value).toLowerCase();
 }
 
+/**
+ * Says what is wrong with a CA common name, or undefined when it is fine.
+ * RFC 5280 caps a common name at 64 characters, and the intermediate's name
+ * adds a suffix to the root's.
+ */
+export function caNameProblem(name: string, intermediate: boolean): string | undefined {
+  const max = intermediate ? UB_COMMON_NAME - intermediateName('').length : UB_COMMON_NAME;
+  if (name.trim() === '' || name.length > max) {
+    return `must be 1 to ${max} characters (got ${name.length})${intermediate ? '; the intermediate is named "<name> Intermediate", which must fit in 64' : ''}`;
+  }
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'must not hold control characters (newlines, tabs, escapes)';
+  return undefined;
+}
+
+/** Says what is wrong with a SPIFFE trust domain, or undefined when it is fine. */
+export function trustDomainProblem(value: string): string | undefined {
+  return TRUST_DOMAIN.test(value) ? undefined : 'use lowercase letters, digits, dots, dashes and underscores, e.g. cluster.local';
+}
+
 /** @throws MtlsError USAGE_INVALID_VALUE for the first option that is wrong. */
 function validateCaOptions(o: CreateCaOptions): void {
-  if (o.name.trim() === '' || o.name.length > 64) {
-    throw usageError('USAGE_INVALID_VALUE', `--name must be 1 to 64 characters (got ${o.name.length})`, 'e.g. --name "Acme Root CA"');
-  }
-  if (!TRUST_DOMAIN.test(o.trustDomain)) {
+  const nameProblem = caNameProblem(o.name, o.intermediate);
+  if (nameProblem !== undefined) throw usageError('USAGE_INVALID_VALUE', `--name ${nameProblem}`, 'e.g. --name "Acme Root CA"');
+  const orgProblem = o.organization ? caNameProblem(o.organization, false) : undefined;
+  if (orgProblem !== undefined) throw usageError('USAGE_INVALID_VALUE', `--organization ${orgProblem}`, 'e.g. --organization "Acme Ltd"');
+  checkNotAfter('--root-ttl', o.now.getTime() + o.rootTtl);
+  if (o.intermediate) checkNotAfter('--intermediate-ttl', o.now.getTime() + o.intermediateTtl);
+  if (trustDomainProblem(o.trustDomain) !== undefined) {
     throw usageError('USAGE_INVALID_VALUE', `--trust-domain ${JSON.stringify(o.trustDomain)} is not a SPIFFE trust domain`, 'use lowercase letters, digits, dots, dashes and underscores, e.g. cluster.local');
   }
   if (o.intermediate && o.intermediateTtl > o.rootTtl) {

@@ -1,13 +1,13 @@
 /** Where CA passphrases come from: a file or an environment variable, never argv. */
-import { readFile } from 'node:fs/promises';
-import { inputError } from '../errors.js';
+import { inputError, usageError } from '../errors.js';
+import { BoundedReadError, readBounded } from '../fs/read-bounded.js';
 
 /** The environment variable that may hold the CA passphrase. */
 export const PASSPHRASE_ENV = 'MTLSCTL_CA_PASSPHRASE';
 
 /**
  * Reads the passphrase from `file` (first line) or the environment.
- * @throws MtlsError FILE_NOT_FOUND when the file cannot be read.
+ * @throws MtlsError FILE_NOT_FOUND when the file cannot be read, USAGE_INVALID_VALUE when its first line is empty.
  */
 export async function resolvePassphrase(
   file: string | undefined,
@@ -16,17 +16,17 @@ export async function resolvePassphrase(
   if (file !== undefined) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      // A passphrase is one line; the bound keeps /dev/zero or a mistyped log from filling memory.
+      text = (await readBounded(file, 64 * 1024)).toString('utf8');
     } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException).code;
       throw inputError(
         'FILE_NOT_FOUND',
-        `cannot read passphrase file ${file}: ${code === 'ENOENT' ? 'no such file' : code}`,
+        `cannot read passphrase file ${file}: ${cause instanceof BoundedReadError ? cause.why : String(cause)}`,
         `create it (one line, mode 0600) or set ${PASSPHRASE_ENV} instead`,
       );
     }
     const line = text.split(/\r?\n/)[0] ?? '';
-    if (line === '') throw inputError('USAGE_INVALID_VALUE', `passphrase file ${file} is empty`, 'put the passphrase on its first line');
+    if (line === '') throw usageError('USAGE_INVALID_VALUE', `passphrase file ${file} is empty`, 'put the passphrase on its first line');
     return line;
   }
   const fromEnv = env[PASSPHRASE_ENV];

@@ -1,6 +1,7 @@
 /** Atomic, permission-aware file writes: temporary file, fsync, rename. */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { access, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MtlsError, EXIT } from '../errors.js';
@@ -22,8 +23,9 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  inFlight.add(temp);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirectories(dir);
     const handle = await open(temp, 'wx', mode);
     try {
       await handle.writeFile(data);
@@ -36,6 +38,38 @@ export async function writeFileAtomic(
   } catch (cause) {
     await rm(temp, { force: true }).catch(() => undefined);
     throw writeError(path, cause);
+  } finally {
+    inFlight.delete(temp);
+  }
+}
+
+/** Temporary files being written now; a key may sit in one until its rename. */
+const inFlight = new Set<string>();
+
+/**
+ * Removes the temporary files of writes still in progress, synchronously, so
+ * that a signal handler can run it before the process exits (Ctrl-C during
+ * init would otherwise leave `.root-ca.key.<random>.tmp` behind).
+ */
+export function removeUnfinishedWrites(): void {
+  for (const temp of inFlight) rmSync(temp, { force: true });
+}
+
+/**
+ * mkdir -p, one level at a time. Node's own recursive mkdir loops forever
+ * where creating a child fails with ENOENT under an existing parent (procfs,
+ * some FUSE mounts): `mtlsctl init --dir /proc/pki` never returned.
+ */
+async function makeDirectories(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = dir; !(await exists(d)); d = dirname(d)) {
+    if (dirname(d) === d) break;
+    missing.unshift(d);
+  }
+  for (const d of missing) {
+    await mkdir(d).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
   }
 }
 
@@ -45,6 +79,7 @@ export function writeError(path: string, cause: unknown): MtlsError {
   const why =
     code === 'EACCES' || code === 'EPERM' ? 'permission denied'
     : code === 'ENOTDIR' ? 'a parent is not a directory'
+    : code === 'ENOENT' ? 'its directory cannot be created there'
     : code === 'EROFS' ? 'read-only file system'
     : code === 'ENOSPC' ? 'no space left on device'
     : code ?? String(cause);

@@ -73,9 +73,9 @@ export function decodeSubjectAltNames(value: Buffer): SubjectAltNames {
   const out: SubjectAltNames = { dns: [], ip: [], uri: [], email: [], other: [] };
   for (const name of readChildren(readElement(value))) {
     const tag = name.tag & 0x1f;
-    if (tag === 1) out.email.push(name.content.toString('latin1'));
-    else if (tag === 2) out.dns.push(name.content.toString('latin1'));
-    else if (tag === 6) out.uri.push(name.content.toString('latin1'));
+    if (tag === 1) out.email.push(ia5(name.content));
+    else if (tag === 2) out.dns.push(ia5(name.content));
+    else if (tag === 6) out.uri.push(ia5(name.content));
     else if (tag === 7) out.ip.push(formatIp(name.content));
     else out.other.push(GENERAL_NAME_KINDS[tag] ?? `tag${tag}`);
   }
@@ -98,9 +98,9 @@ export function decodeNameConstraints(value: Buffer): NameConstraints {
 
 function subtreeText(base: DerElement): string {
   const tag = base.tag & 0x1f;
-  if (tag === 2) return `DNS:${base.content.toString('latin1')}`;
-  if (tag === 1) return `email:${base.content.toString('latin1')}`;
-  if (tag === 6) return `URI:${base.content.toString('latin1')}`;
+  if (tag === 2) return `DNS:${ia5(base.content)}`;
+  if (tag === 1) return `email:${ia5(base.content)}`;
+  if (tag === 6) return `URI:${ia5(base.content)}`;
   if (tag === 7) {
     const half = base.content.length / 2;
     const prefix = prefixLength(base.content.subarray(half));
@@ -128,4 +128,13 @@ export function formatIp(bytes: Buffer): string {
   if (!longest) return text;
   const start = longest.index!;
   return `${text.slice(0, start)}::${text.slice(start + longest[0].length)}`;
+}
+
+/**
+ * An IA5String name as text, with control characters escaped (`\u001b`):
+ * a crafted certificate could otherwise clear the terminal or start a fake
+ * "OK" line in the report. Node escapes subject and issuer the same way.
+ */
+function ia5(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -3,6 +3,7 @@
  * through probe's handshake observer (src/probe/observe.ts): no verification
  * happens here (inspect verifies it afterwards).
  */
+import { isIP } from 'node:net';
 import { EXIT, MtlsError } from '../errors.js';
 import { certificatePem, randomSerial, signCertificate } from '../pki/certificate.js';
 import { generateKey, subjectPublicKeyInfo } from '../pki/keys.js';
@@ -49,10 +50,40 @@ export function parseEndpoint(text: string): Endpoint | undefined {
 }
 
 /**
+ * Says why text that is meant as `HOST:PORT` is not one, or returns
+ * undefined when it does not look like an endpoint at all (a missing file).
+ */
+export function endpointProblem(text: string): string | undefined {
+  if (text.startsWith('[')) {
+    const m = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
+    if (!m) return 'an IPv6 address needs its closing bracket, e.g. [::1]:8443';
+    if (m[1]!.includes('%')) return 'IPv6 zone ids (%eth0) are not supported; use a global or loopback address';
+    if (isIP(m[1]!) !== 6) return `${JSON.stringify(m[1])} is not an IPv6 address`;
+    return m[2] === undefined ? 'the port is missing, e.g. [::1]:8443' : portProblem(m[2]);
+  }
+  if (text.includes('/') || text.includes('\\')) return undefined;
+  if (isIP(text.replace(/%.*$/, '')) === 6 || /^[0-9a-f]*:[0-9a-f]*:/i.test(text)) {
+    return 'write an IPv6 address in brackets, e.g. [::1]:8443';
+  }
+  const colon = text.lastIndexOf(':');
+  if (colon <= 0) return undefined;
+  if (!/^[A-Za-z0-9.-]+$/.test(text.slice(0, colon))) return undefined;
+  return portProblem(text.slice(colon + 1));
+}
+
+function portProblem(port: string): string | undefined {
+  if (port === '') return 'the port is missing, e.g. localhost:8443';
+  if (!/^\d+$/.test(port)) return `the port ${JSON.stringify(port)} is not a number`;
+  const n = Number(port);
+  return n >= 1 && n <= 65535 ? undefined : `the port ${port} is out of range (1 to 65535)`;
+}
+
+/**
  * Connects and returns the peer's certificate chain in the order it was sent,
  * even when the handshake fails after the server's Certificate message (a
  * TLS 1.2 server that demands a client certificate).
- * @throws MtlsError CONNECT_REFUSED, CONNECT_TIMEOUT, CONNECT_FAILED, NOT_TLS or TLS_HANDSHAKE_FAILED (exit 5).
+ * @throws MtlsError CONNECT_REFUSED, CONNECT_TIMEOUT, CONNECT_FAILED, NOT_TLS or TLS_HANDSHAKE_FAILED (exit 5);
+ *   PEM_UNPARSEABLE (exit 3) when the client certificate and key cannot be used.
  */
 export async function fetchChain(endpoint: Endpoint, opts: FetchOptions): Promise<FetchedChain> {
   const [{ observeHandshake }, { formatName }] = await Promise.all([import('../probe/observe.js'), import('../probe/tls-names.js')]);
@@ -92,7 +123,7 @@ function observationError(obs: HandshakeObservation, endpoint: Endpoint, timeout
     return networkError('NOT_TLS', `${where} does not speak TLS (${what})`, 'check the port: is it the TLS listener, or plain HTTP/TCP?');
   }
   if (/^ERR_OSSL_|^ERR_SECURE_CONTEXT/.test(code)) {
-    return new MtlsError('TLS_HANDSHAKE_FAILED', EXIT.network, `cannot use --cert/--key for ${where}: ${obs.error!.message}`, { hint: 'check that --cert and --key are PEM files of one key pair' });
+    return new MtlsError('PEM_UNPARSEABLE', EXIT.badInput, `cannot use the client certificate and key: ${obs.error!.message}`, { hint: 'check --cert and --key' });
   }
   const alert = obs.alertReceived?.description;
   const hint = alert === 116 || alert === 40 ? 'the server may demand a client certificate: pass --cert and --key' : undefined;

@@ -7,17 +7,15 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { resolve } from 'node:path';
-import type { KeyObject } from 'node:crypto';
-import { EXIT, MtlsError, usageError } from '../errors.js';
-import { isEncryptedKeyPem, loadPrivateKey } from '../pki/keys.js';
-import { PASSPHRASE_ENV } from '../ca/passphrase.js';
+import { MtlsError, usageError } from '../errors.js';
 import { describeCertificate, type CertificateInfo } from './describe.js';
 import { buildGraph, type ChainGraph } from './chain-tree.js';
 import { verifyPath, type PathChecks, type PathResult } from './verify-path.js';
 import { lintInput, matchKey, type KeyMatch } from './lint.js';
 import type { Finding } from './lint-codes.js';
-import { decodeCertificates, readCertificates, type RawCertificate } from './read-input.js';
-import { fetchChain, parseEndpoint } from './fetch-endpoint.js';
+import { readClientCredentials, readKey } from './read-keys.js';
+import { decodeCertificates, readCertificates, shownName, type RawCertificate } from './read-input.js';
+import { endpointProblem, fetchChain, parseEndpoint } from './fetch-endpoint.js';
 
 /** Everything one inspect run needs. */
 export interface InspectRequest {
@@ -101,7 +99,7 @@ export async function inspect(req: InspectRequest): Promise<InspectReport> {
     }
   }
   const path = verifyPath(graph, trust.anchors, checks);
-  const key = req.keyFile ? await readKey(req.keyFile, req) : undefined;
+  const key = req.keyFile ? await readKey(req.keyFile, req.cwd, { passphrase: req.keyPassphrase, password: req.password }) : undefined;
   const findings = lintInput(graph, path, {
     at: checks.at, warnWithinMs: req.warnWithinMs, maxValidityMs: req.maxValidityMs,
     key, anchorsGiven: trust.anchors.length > 0,
@@ -119,15 +117,26 @@ export async function inspect(req: InspectRequest): Promise<InspectReport> {
 }
 
 async function readInputs(req: InspectRequest) {
+  if ([...req.inputs, req.ca].filter((i) => i === '-').length > 1) {
+    throw usageError('USAGE', 'stdin (-) can be read only once, and it was named more than once', 'give - for one input or for --ca, and files for the rest');
+  }
   const endpointTarget = req.inputs.length === 1 && !existsSync(resolve(req.cwd, req.inputs[0]!)) ? parseEndpoint(req.inputs[0]!) : undefined;
+  if (!endpointTarget && req.inputs.length === 1 && !existsSync(resolve(req.cwd, req.inputs[0]!))) {
+    const problem = endpointProblem(req.inputs[0]!);
+    if (problem) {
+      throw usageError('USAGE_INVALID_VALUE', `${req.inputs[0]} is neither a file nor a valid HOST:PORT: ${problem}`, 'give HOST:PORT such as localhost:8443 or [::1]:8443, or the path of an existing file');
+    }
+  }
   if (!endpointTarget && (req.clientCertFile || req.servername)) {
     throw usageError('USAGE', '--cert and --servername apply only to a HOST:PORT endpoint', 'give HOST:PORT as the only input, or drop the option');
   }
   if (endpointTarget) {
+    if (req.servername !== undefined && !/^[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252})$/.test(req.servername)) {
+      throw usageError('USAGE_INVALID_VALUE', `--servername ${JSON.stringify(req.servername)} is not a host name`, 'give the DNS name to send as SNI, e.g. --servername web.example.com');
+    }
     const fetched = await fetchChain(endpointTarget, {
       servername: req.servername,
-      cert: req.clientCertFile ? await readText(req.clientCertFile, req.cwd) : undefined,
-      key: req.clientKeyFile ? await readText(req.clientKeyFile, req.cwd) : undefined,
+      ...(req.clientCertFile ? await readClientCredentials(req.clientCertFile, req.clientKeyFile!, req.cwd, { passphrase: req.keyPassphrase, password: req.password }) : {}),
       timeoutMs: req.timeoutMs,
     });
     const raws = fetched.ders.map((der, i) => ({ der, source: `${endpointTarget.label}#${i + 1}` }));
@@ -140,14 +149,16 @@ async function readInputs(req: InspectRequest) {
   for (const input of req.inputs) {
     const found = await readCertificates(input, { cwd: req.cwd, stdin: req.stdin, password: req.password, warn: req.warn });
     raws.push(...found);
-    inputs.push({ kind: input === '-' ? 'stdin' : 'file', name: input, certificates: found.length });
+    inputs.push({ kind: input === '-' ? 'stdin' : 'file', name: shownName(input), certificates: found.length });
   }
   return { raws, inputs, endpoint: undefined };
 }
 
 async function loadAnchors(req: InspectRequest, live: boolean): Promise<{ anchors: CertificateInfo[]; source: string | null }> {
   if (req.ca) {
-    const raws = await readCertificates(req.ca, { cwd: req.cwd, stdin: req.stdin, password: req.password });
+    const raws = await readCertificates(req.ca, { cwd: req.cwd, stdin: req.stdin, password: req.password }).catch((error: unknown) => {
+      throw asCaError(error);
+    });
     return { anchors: raws.map((r) => describeCertificate(r.der, `${r.source} (--ca)`)), source: req.ca };
   }
   if (!live) return { anchors: [], source: null };
@@ -161,41 +172,16 @@ async function loadAnchors(req: InspectRequest, live: boolean): Promise<{ anchor
   return { anchors: raws.map((r) => describeCertificate(r.der, r.source)), source: 'system (Node.js bundled roots)' };
 }
 
+/** Names --ca in a read error, whose hint would otherwise speak of inputs (--key, HOST:PORT). */
+function asCaError(error: unknown): unknown {
+  if (!(error instanceof MtlsError) || !['FILE_NOT_FOUND', 'PEM_UNPARSEABLE'].includes(error.code)) return error;
+  return new MtlsError(error.code, error.exitCode, `--ca: ${error.message}`, {
+    hint: 'give --ca the trust bundle (PEM certificates of the roots you trust), e.g. pki/trust-bundle.crt',
+    cause: error,
+  });
+}
+
 function decodeCertificatesSync(pem: string, source: string): RawCertificate[] {
   const body = pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
   return [{ der: Buffer.from(body, 'base64'), source }];
-}
-
-/**
- * Reads --key. An encrypted key is tried with the key passphrase, then with
- * the PKCS#12 password (the same key is often exported both ways).
- */
-async function readKey(file: string, req: InspectRequest): Promise<{ key: KeyObject; file: string }> {
-  const pem = await readText(file, req.cwd);
-  if (!pem.includes('PRIVATE KEY-----')) {
-    throw new MtlsError('PEM_UNPARSEABLE', EXIT.badInput, `${file} holds no PEM private key`, { hint: 'give --key the private key file (PKCS#8, PKCS#1 or SEC1 PEM)' });
-  }
-  const secrets = [req.keyPassphrase, req.password].filter((p): p is string => p !== undefined);
-  if (!isEncryptedKeyPem(pem)) return { key: loadPrivateKey(pem, file), file };
-  if (secrets.length === 0) {
-    throw new MtlsError('PASSPHRASE_REQUIRED', EXIT.usage, `${file} is an encrypted key and no passphrase was given`, { hint: `pass --passphrase-file FILE or set ${PASSPHRASE_ENV}` });
-  }
-  let failure: unknown;
-  for (const secret of secrets) {
-    try {
-      return { key: loadPrivateKey(pem, file, secret), file };
-    } catch (error) {
-      if ((error as MtlsError).code !== 'PASSPHRASE_WRONG') throw error;
-      failure = error;
-    }
-  }
-  throw new MtlsError('PASSPHRASE_WRONG', EXIT.badInput, `the passphrase does not open ${file}`, { hint: `check --passphrase-file or ${PASSPHRASE_ENV}`, cause: failure });
-}
-
-async function readText(file: string, cwd: string): Promise<string> {
-  try {
-    return await readFile(resolve(cwd, file), 'utf8');
-  } catch (cause) {
-    throw new MtlsError('FILE_NOT_FOUND', EXIT.badInput, `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause });
-  }
 }

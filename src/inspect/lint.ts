@@ -95,9 +95,10 @@ function chainFindings(graph: ChainGraph, opts: LintOptions): Finding[] {
   const leaf = certs[graph.leaf]!;
   const top = certs[path[path.length - 1]!]!;
   const singleFile = new Set(certs.map((_, i) => fileOf(i))).size === 1;
-  const related = certs.map((_, i) => i).filter((i) => !graph.duplicateOf.has(i) && !graph.unrelated.includes(i));
+  const unrelated = new Set(graph.unrelated);
+  const related = certs.map((_, i) => i).filter((i) => !graph.duplicateOf.has(i) && !unrelated.has(i));
   const increasing = path.every((p, k) => k === 0 || p > path[k - 1]!);
-  if (singleFile && path.length > 1 && (!increasing || graph.leaf !== Math.min(...related))) {
+  if (singleFile && path.length > 1 && (!increasing || graph.leaf !== related[0])) {
     out.push(finding('CHAIN_OUT_OF_ORDER', leaf, `the file holds the path as ${path.map((i) => `#${i + 1}`).join(', ')} (leaf to root); expected ascending`));
   }
   if (path.length > 1 && top.selfSigned && fileOf(path[path.length - 1]!) === fileOf(graph.leaf)) {

@@ -27,8 +27,9 @@ export async function readPkcs12Certificates(bytes: Buffer, file: string, passwo
   try {
     asn1 = forge.asn1.fromDer(forge.util.createBuffer(bytes.toString('binary')));
   } catch (cause) {
-    throw new MtlsError('PEM_UNPARSEABLE', EXIT.badInput, `${file} is not a readable PKCS#12 file`, { cause });
+    throw new MtlsError('PEM_UNPARSEABLE', EXIT.badInput, `${file} is not a readable PKCS#12 file (truncated or damaged?)`, { cause, hint: 'copy or export the file again in full' });
   }
+  refuseCostlyMac(asn1 as unknown as AsnNode, file);
   const original = forge.pki.certificateFromAsn1;
   // forge keeps the raw ASN.1 of a bag whose certificate it cannot decode;
   // refusing every decode makes it keep them all, byte for byte.
@@ -44,6 +45,32 @@ export async function readPkcs12Certificates(bytes: Buffer, file: string, passwo
   } finally {
     forge.pki.certificateFromAsn1 = original;
   }
+}
+
+/**
+ * Key-derivation rounds a PKCS#12 MAC may ask for. OpenSSL writes 2048, Java
+ * and .NET fewer; node-forge runs about 300,000 a second, so a crafted
+ * 2,147,483,647 would keep inspect busy for hours.
+ */
+export const MAX_MAC_ITERATIONS = 1_000_000;
+
+interface AsnNode {
+  value: AsnNode[] | string;
+}
+
+/** @throws MtlsError INPUT_TOO_LARGE when the MAC asks for more rounds than MAX_MAC_ITERATIONS. */
+function refuseCostlyMac(pfx: AsnNode, file: string): void {
+  // PFX ::= SEQUENCE { version, authSafe, macData MacData OPTIONAL }
+  // MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER DEFAULT 1 }
+  const macData = Array.isArray(pfx.value) ? pfx.value[2] : undefined;
+  const iterations = macData && Array.isArray(macData.value) ? macData.value[2] : undefined;
+  if (!iterations || typeof iterations.value !== 'string') return;
+  let count = 0;
+  for (const ch of iterations.value) count = count * 256 + ch.charCodeAt(0);
+  if (count <= MAX_MAC_ITERATIONS) return;
+  throw new MtlsError('INPUT_TOO_LARGE', EXIT.badInput, `${file} asks for ${count} key-derivation rounds for its MAC; mtlsctl stops at ${MAX_MAC_ITERATIONS}`, {
+    hint: 'export the keystore again with a usual iteration count (OpenSSL uses 2048)',
+  });
 }
 
 function passwordError(cause: unknown, file: string, password: string | undefined): MtlsError {

@@ -3,7 +3,8 @@
  * blocks), DER, PKCS#12, directories and stdin, into DER certificates
  * labelled by where they came from.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { BoundedReadError, MAX_INPUT_BYTES, readBounded } from '../fs/read-bounded.js';
 import { join, resolve } from 'node:path';
 import { EXIT, MtlsError, inputError } from '../errors.js';
 import { readCertificate } from '../pki/der-reader.js';
@@ -37,11 +38,20 @@ const DIR_EXTENSIONS = /\.(pem|crt|cer|cert|der|p12|pfx)$/i;
 export async function readCertificates(input: string, opts: ReadOptions): Promise<RawCertificate[]> {
   if (input === '-') return decodeCertificates(await readStream(opts.stdin), 'stdin', opts.password);
   const path = resolve(opts.cwd, input);
+  const label = shownName(input);
   const info = await stat(path).catch(() => {
-    throw inputError('FILE_NOT_FOUND', `cannot read ${input}: no such file or directory`, 'check the path, or give HOST:PORT to inspect a live endpoint');
+    throw inputError('FILE_NOT_FOUND', `cannot read ${label}: no such file or directory`, 'check the path, or give HOST:PORT to inspect a live endpoint');
   });
-  if (info.isDirectory()) return readDirectory(path, input, opts);
-  return decodeCertificates(await readBytes(path, input), input, opts.password);
+  if (info.isDirectory()) return readDirectory(path, label, opts);
+  return decodeCertificates(await readBytes(path, label), label, opts.password);
+}
+
+/**
+ * A file name as the report shows it: control characters become `?`, as
+ * `ls` shows them, so that a name from a glob cannot reach the terminal raw.
+ */
+export function shownName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
 /**
@@ -58,11 +68,11 @@ async function readDirectory(path: string, label: string, opts: ReadOptions): Pr
     for (const sub of subdirectories) {
       const names = (await readdir(join(path, sub), { withFileTypes: true }))
         .filter((e) => e.isFile() && DIR_EXTENSIONS.test(e.name)).map((e) => e.name).sort();
-      found = found.concat(await readDirectoryFiles(join(path, sub), join(label, sub), names, opts));
+      found = found.concat(await readDirectoryFiles(join(path, sub), join(label, shownName(sub)), names, opts));
     }
   }
   if (found.length === 0) {
-    const where = subdirectories.length > 0 ? `, nor do its sub-directories ${subdirectories.slice(0, 5).join(', ')}${subdirectories.length > 5 ? ', ...' : ''}` : '';
+    const where = subdirectories.length > 0 ? `, nor do its sub-directories ${subdirectories.slice(0, 5).map(shownName).join(', ')}${subdirectories.length > 5 ? ', ...' : ''}` : '';
     throw inputError('PEM_UNPARSEABLE', `${label} holds no certificate files (.pem, .crt, .cer, .der, .p12, .pfx)${where}`, 'name the directory that holds the certificates, or the files themselves');
   }
   return found;
@@ -71,7 +81,7 @@ async function readDirectory(path: string, label: string, opts: ReadOptions): Pr
 async function readDirectoryFiles(path: string, label: string, names: string[], opts: ReadOptions): Promise<RawCertificate[]> {
   const found: RawCertificate[] = [];
   for (const name of names) {
-    const file = join(label, name);
+    const file = join(label, shownName(name));
     const bytes = await readBytes(join(path, name), file);
     // A CA or service directory also holds keys and requests: only files
     // that hold certificates count.
@@ -101,15 +111,24 @@ function isPemWithoutCertificate(bytes: Buffer): boolean {
 
 async function readBytes(path: string, label: string): Promise<Buffer> {
   try {
-    return await readFile(path);
+    return await readBounded(path);
   } catch (cause) {
-    throw new MtlsError('FILE_NOT_FOUND', EXIT.badInput, `cannot read ${label}: ${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause });
+    const why = cause instanceof BoundedReadError ? cause.why : 'unreadable';
+    throw new MtlsError('FILE_NOT_FOUND', EXIT.badInput, `cannot read ${label}: ${why}`, { cause, hint: 'give a PEM, DER or PKCS#12 file, a directory of them, or - for stdin' });
   }
 }
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  let total = 0;
+  for await (const chunk of stream) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    total += bytes.length;
+    if (total > MAX_INPUT_BYTES) {
+      throw inputError('PEM_UNPARSEABLE', `stdin holds more than ${MAX_INPUT_BYTES / 1024 / 1024} MiB, far more than any certificate bundle`, 'pipe in the certificate file itself');
+    }
+    chunks.push(bytes);
+  }
   return Buffer.concat(chunks);
 }
 
@@ -125,7 +144,7 @@ export async function decodeCertificates(bytes: Buffer, label: string, password?
   if (text.includes('-----BEGIN ')) return fromPem(text, label);
   if (looksLikePkcs12(bytes)) {
     const ders = await readPkcs12Certificates(bytes, label, password);
-    if (ders.length === 0) throw inputError('PEM_UNPARSEABLE', `${label} is a PKCS#12 file without certificates`);
+    if (ders.length === 0) throw inputError('PEM_UNPARSEABLE', `${label} is a PKCS#12 file without certificates`, 'export the keystore again with its certificate chain');
     return ders.map((der, i) => ({ der, source: `${label}#${i + 1}` }));
   }
   if (isDerCertificate(bytes)) return [{ der: bytes, source: label }];
@@ -139,9 +158,12 @@ function fromPem(text: string, label: string): RawCertificate[] {
     throw inputError('PEM_UNPARSEABLE', `${label} has a PEM block without its END line (truncated file?)`, 'copy the file again in full, from BEGIN to END');
   }
   const certs = blocks.filter((b) => CERT_LABELS.has(b.label));
+  if (blocks.length === 0) {
+    throw inputError('PEM_UNPARSEABLE', `${label} holds no complete PEM block (a BEGIN line without its dashes or label?)`, 'copy the file again in full, from BEGIN to END');
+  }
   if (certs.length === 0) {
     const labels = [...new Set(blocks.map((b) => b.label))].join(', ');
-    const hint = labels.includes('PRIVATE KEY') ? 'to check that a key matches a certificate, pass it with --key' : undefined;
+    const hint = labels.includes('PRIVATE KEY') ? 'to check that a key matches a certificate, pass it with --key' : otherPemHint(labels, label);
     throw inputError('PEM_UNPARSEABLE', `${label} holds no certificate, only ${labels}`, hint);
   }
   return certs.map((b, i) => {
@@ -152,6 +174,14 @@ function fromPem(text: string, label: string): RawCertificate[] {
     }
     return { der, source: certs.length > 1 ? `${label}#${i + 1}` : label };
   });
+}
+
+/** The next step for a PEM file that holds something other than certificates. */
+function otherPemHint(labels: string, file: string): string {
+  if (labels.includes('CRL')) return `a CRL lists revoked serials; read it with: openssl crl -in ${file} -noout -text`;
+  if (labels.includes('PKCS7')) return `take the certificates out first: openssl pkcs7 -print_certs -in ${file} -out chain.pem`;
+  if (labels.includes('CERTIFICATE REQUEST')) return `a request is not signed yet; read it with: openssl req -in ${file} -noout -text`;
+  return 'give a file with -----BEGIN CERTIFICATE----- blocks';
 }
 
 function firstElement(der: Buffer): Buffer {

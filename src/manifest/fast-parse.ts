@@ -23,7 +23,10 @@ export function parseManifestFast(text: string, file: string): Manifest | undefi
   const parsed = manifestSchema.safeParse(data);
   if (!parsed.success || crossCheck(data).length > 0) return undefined;
   const lines = serviceLines(text, parsed.data.services.map((s) => s.name));
-  return lines ? resolveManifest(parsed.data, file, lines) : undefined;
+  if (!lines) return undefined;
+  const manifest = resolveManifest(parsed.data, file, lines);
+  // Over-long joined default names are a problem the full parser reports.
+  return manifest.services.some((s) => s.dns.some((d) => d.length > 253)) ? undefined : manifest;
 }
 
 /**

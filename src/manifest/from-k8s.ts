@@ -7,7 +7,7 @@ import { Document, YAMLSeq } from 'yaml';
 import { inputError, usageError } from '../errors.js';
 import { field, readK8sFiles, STDIN_ARG, STDIN_NAME, type K8sObject } from './k8s-read.js';
 import { defaultDnsNames, MANIFEST_DEFAULTS } from './resolve.js';
-import { checkDnsLabel, checkDnsName, checkTrustDomain } from './rules.js';
+import { checkDnsLabel, checkDnsName, checkServiceAccount, checkTrustDomain } from './rules.js';
 
 /** Kinds whose pods become services. */
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
@@ -72,7 +72,7 @@ export async function manifestFromK8s(files: string[], options: FromK8sOptions):
     throw inputError('K8S_NO_WORKLOADS', `found no Deployment, StatefulSet or DaemonSet in ${files.join(', ')}`, 'name the files that hold your workloads, e.g. kubectl get deploy,sts,ds -A -o yaml > all.yaml');
   }
   const k8sServices = input.objects.filter((o) => o.kind === 'Service');
-  for (const service of k8sServices) addServiceNames(service, workloads, clusterDomain);
+  for (const service of k8sServices) addServiceNames(service, workloads, clusterDomain, warnings);
   const accounts = input.objects.filter((o) => o.kind === 'ServiceAccount');
   warnings.push(...undefinedAccounts(workloads, accounts));
 
@@ -112,16 +112,12 @@ function workloadsOf(objects: K8sObject[], warnings: string[], clusterDomain: st
     if (!(WORKLOAD_KINDS as readonly string[]).includes(object.kind)) continue;
     const pod = field(object.body, 'spec', 'template', 'spec');
     const account = field(pod, 'serviceAccountName') ?? field(pod, 'serviceAccount');
-    const name = uniqueName(object, used, warnings);
+    const identity = tidyIdentity(object, typeof account === 'string' && account !== '' ? account : 'default', warnings);
+    const name = uniqueName(object, identity.namespace, used, warnings);
     workloads.push({
       object,
       labels: stringMap(field(object.body, 'spec', 'template', 'metadata', 'labels')),
-      draft: {
-        name,
-        namespace: object.namespace,
-        serviceAccount: typeof account === 'string' && account !== '' ? account : 'default',
-        ...clusterNamesIfRenamed(object, name, clusterDomain),
-      },
+      draft: { name, ...identity, ...clusterNamesIfRenamed(object, name, identity.namespace, clusterDomain) },
     });
   }
   return workloads;
@@ -131,10 +127,14 @@ function workloadsOf(objects: K8sObject[], warnings: string[], clusterDomain: st
  * A manifest name for a workload. Names must be DNS labels and unique across
  * namespaces, because each service gets an output folder named after it.
  */
-function uniqueName(object: K8sObject, used: Set<string>, warnings: string[]): string {
-  let name = object.name;
-  if (checkDnsLabel(name) !== undefined) name = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 63).replace(/^-+|-+$/g, '');
-  if (used.has(name)) name = `${name}-${object.namespace}`.slice(0, 63).replace(/-+$/, '');
+function uniqueName(object: K8sObject, namespace: string, used: Set<string>, warnings: string[]): string {
+  const base = checkDnsLabel(object.name) === undefined ? object.name : asLabel(object.name, 'workload');
+  let name = base;
+  // A third workload of one name would get the second one's name-namespace: count on.
+  for (let n = 1; used.has(name); n++) {
+    const suffix = `-${namespace.slice(0, 40)}${n === 1 ? '' : `-${n}`}`;
+    name = asLabel(`${base.slice(0, 63 - suffix.length)}${suffix}`, 'workload');
+  }
   if (name !== object.name) {
     warnings.push(`${object.kind} ${object.namespace}/${object.name} (${object.source}) is named ${name} in the manifest, as service names must be unique DNS labels`);
   }
@@ -147,18 +147,47 @@ function uniqueName(object: K8sObject, used: Set<string>, warnings: string[]): s
  * it: name.ns, name.ns.svc and name.ns.svc.<clusterDomain> under its real
  * name. The bare name is left out: it means the workload of the caller's own namespace.
  */
-function clusterNamesIfRenamed(object: K8sObject, name: string, clusterDomain: string): { dns?: string[] } {
+function clusterNamesIfRenamed(object: K8sObject, name: string, namespace: string, clusterDomain: string): { dns?: string[] } {
   if (name === object.name || checkDnsLabel(object.name) !== undefined) return {};
-  return { dns: defaultDnsNames(object.name, object.namespace, clusterDomain).slice(1) };
+  return { dns: defaultDnsNames(object.name, namespace, clusterDomain).slice(1) };
+}
+
+/** A DNS label made from any text: lower case, '-' for the rest, `fallback` when nothing is left. */
+function asLabel(text: string, fallback: string): string {
+  const label = text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 63).replace(/^-+|-+$/g, '');
+  return label === '' ? fallback : label;
+}
+
+/**
+ * The namespace and service account as the manifest can hold them. Kubernetes
+ * itself rejects other spellings, so these come from hand-written or edited
+ * YAML; the manifest must still load, and the user is told what changed.
+ */
+function tidyIdentity(object: K8sObject, account: string, warnings: string[]): { namespace: string; serviceAccount: string } {
+  const namespace = checkDnsLabel(object.namespace) === undefined ? object.namespace : asLabel(object.namespace, 'default');
+  const serviceAccount = checkServiceAccount(account) === undefined
+    ? account
+    : account.split('.').map((l) => asLabel(l, 'sa')).join('.').slice(0, 253);
+  if (namespace !== object.namespace) {
+    warnings.push(`namespace "${object.namespace}" of ${object.kind} ${object.name} (${object.source}) is not a DNS label; the manifest uses ${namespace}`);
+  }
+  if (serviceAccount !== account) {
+    warnings.push(`service account ${JSON.stringify(account)} of ${object.kind} ${object.name} (${object.source}) is not a valid name; the manifest uses ${serviceAccount}`);
+  }
+  return { namespace, serviceAccount };
 }
 
 /** Adds a Service's DNS names to every workload in its namespace whose pod labels it selects. */
-function addServiceNames(service: K8sObject, workloads: Workload[], clusterDomain: string): void {
+function addServiceNames(service: K8sObject, workloads: Workload[], clusterDomain: string, warnings: string[]): void {
   const selector = stringMap(field(service.body, 'spec', 'selector'));
   const pairs = Object.entries(selector);
   if (pairs.length === 0) return; // no selector: endpoints are managed by hand, or an ExternalName
+  if (checkDnsLabel(service.name) !== undefined || checkDnsLabel(service.namespace) !== undefined) {
+    warnings.push(`Service ${service.namespace}/${service.name} (${service.source}) is not named by DNS labels; its names are left out`);
+    return;
+  }
   for (const w of workloads) {
-    if (w.draft.namespace !== service.namespace) continue;
+    if (w.object.namespace !== service.namespace) continue;
     if (!pairs.every(([k, v]) => w.labels[k] === v)) continue;
     const covered = new Set([...defaultDnsNames(w.draft.name, w.draft.namespace, clusterDomain), ...(w.draft.dns ?? [])]);
     const extra = defaultDnsNames(service.name, service.namespace, clusterDomain).filter((n) => !covered.has(n));
@@ -169,7 +198,7 @@ function addServiceNames(service: K8sObject, workloads: Workload[], clusterDomai
 function undefinedAccounts(workloads: Workload[], accounts: K8sObject[]): string[] {
   const defined = new Set(accounts.map((a) => `${a.namespace}/${a.name}`));
   return workloads
-    .filter((w) => w.draft.serviceAccount !== 'default' && !defined.has(`${w.draft.namespace}/${w.draft.serviceAccount}`))
+    .filter((w) => w.draft.serviceAccount !== 'default' && !defined.has(`${w.object.namespace}/${w.draft.serviceAccount}`))
     .map((w) => `service account ${w.draft.namespace}/${w.draft.serviceAccount} of ${w.object.kind} ${w.object.name} is not defined in the input; the SPIFFE ID names it anyway`);
 }
 

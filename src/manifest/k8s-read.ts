@@ -1,8 +1,8 @@
 /** Reads Kubernetes YAML files into plain objects, each with where it came from. */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LineCounter, isMap, isNode, isSeq, parseAllDocuments, type Document } from 'yaml';
 import { EXIT, MtlsError, inputError } from '../errors.js';
+import { BoundedReadError, decodeUtf8Text, readBounded } from '../fs/read-bounded.js';
 import { displayPath } from './load.js';
 
 /** One Kubernetes object found in the input. */
@@ -75,25 +75,48 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 async function readText(path: string, shown: string): Promise<string> {
+  let bytes: Buffer;
   try {
-    return await readFile(path, 'utf8');
+    bytes = await readBounded(path);
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code);
+    const why = cause instanceof BoundedReadError ? cause.why : String(cause);
     throw inputError('FILE_NOT_FOUND', `cannot read ${shown}: ${why}`, 'name existing Kubernetes YAML files, e.g. mtlsctl manifest from-k8s k8s/*.yaml');
   }
+  const text = decodeUtf8Text(bytes);
+  if (text === undefined) {
+    throw inputError('K8S_UNPARSEABLE', `${shown} is not UTF-8 text (binary data, or another encoding such as UTF-16)`, 'save it as UTF-8, or leave that file out');
+  }
+  return text;
 }
 
 function parseInto(text: string, shown: string, input: K8sInput, errors: string[]): void {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
+  // Unresolved, tags such as !!binary stay plain strings instead of Buffers.
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, resolveKnownTags: false, logLevel: 'error' });
   for (const doc of docs) {
     for (const error of doc.errors) {
       const { line, col } = lines.linePos(error.pos[0]);
       errors.push(`${shown}:${line}:${col}: ${error.message.split('\n')[0]}`);
     }
-    if (doc.errors.length === 0) collect(doc, doc.contents, { shown, lines }, input);
+    if (doc.errors.length > 0) continue;
+    try {
+      collect(doc, doc.contents, { shown, lines }, input);
+    } catch (error) {
+      // yaml throws a ReferenceError for "Excessive alias count" (a billion-laughs file).
+      if (!(error instanceof ReferenceError)) throw error;
+      const { line, col } = lines.linePos(doc.range[0]);
+      errors.push(`${shown}:${line}:${col}: the aliases (*name) in this document expand more than 1000 times, which looks like a resource-exhaustion attack`);
+    }
   }
+}
+
+/**
+ * Names go into warnings and the generated manifest's comments: a newline
+ * there would start a YAML line of its own, an ESC would reach the terminal.
+ * Kubernetes never allows either, so escaping them changes no real name.
+ */
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Adds an object, or each item of a List kind (kubectl get -o yaml prints those). */
@@ -107,7 +130,7 @@ function collect(doc: Document, node: unknown, at: { shown: string; lines: LineC
     for (const item of items.items) collect(doc, item, at, input);
     return;
   }
-  const source = `${at.shown}:${at.lines.linePos(node.range?.[0] ?? 0).line}`;
+  const source = `${escapeControls(at.shown)}:${at.lines.linePos(node.range?.[0] ?? 0).line}`;
   const name = field(value, 'metadata', 'name');
   if (typeof kind !== 'string' || typeof name !== 'string') {
     input.skipped++;
@@ -115,9 +138,9 @@ function collect(doc: Document, node: unknown, at: { shown: string; lines: LineC
   }
   const namespace = field(value, 'metadata', 'namespace');
   input.objects.push({
-    kind,
-    name,
-    namespace: typeof namespace === 'string' && namespace !== '' ? namespace : 'default',
+    kind: escapeControls(kind),
+    name: escapeControls(name),
+    namespace: typeof namespace === 'string' && namespace !== '' ? escapeControls(namespace) : 'default',
     body: value as Fields,
     source,
   });

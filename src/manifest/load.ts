@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CA_FILES } from '../ca/ca-dir.js';
 import { inputError, type MtlsError } from '../errors.js';
+import { BoundedReadError, decodeUtf8Text, readBounded } from '../fs/read-bounded.js';
 import { parseManifestFast } from './fast-parse.js';
 import { withCaTrustDomain } from './resolve.js';
 import { checkTrustDomain } from './rules.js';
@@ -26,11 +27,16 @@ export async function loadManifest(file: string, options: LoadOptions = {}): Pro
   const cwd = options.cwd ?? process.cwd();
   const path = resolve(cwd, file);
   const shown = displayPath(path, cwd);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readBounded(path);
   } catch (cause) {
     throw unreadable(shown, cause);
+  }
+  const text = decodeUtf8Text(bytes);
+  if (text === undefined) {
+    const { manifestInvalid } = await import('./problems.js');
+    throw manifestInvalid(shown, [`${shown}:1:1: manifest: the file is not UTF-8 text (binary data, or another encoding such as UTF-16); save it as UTF-8`]);
   }
   // Most runs read a valid manifest: take the fast path, and pay for the
   // position-keeping parser only when there are problems to point at.
@@ -64,7 +70,6 @@ export function displayPath(path: string, cwd: string): string {
 }
 
 function unreadable(shown: string, cause: unknown): MtlsError {
-  const code = (cause as NodeJS.ErrnoException)?.code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? cause);
+  const why = cause instanceof BoundedReadError ? cause.why : String(cause);
   return inputError('FILE_NOT_FOUND', `cannot read manifest ${shown}: ${why}`, 'create one with mtlsctl manifest new, or name it with -f FILE');
 }

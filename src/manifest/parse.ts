@@ -15,18 +15,56 @@ import type { Manifest } from './types.js';
  */
 export function parseManifest(text: string, file: string, shown: string = file): Manifest {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  // Known tags such as !!binary or !!set would turn values into Buffers and
+  // Sets; unresolved, they stay plain strings and the schema names the field.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, resolveKnownTags: false, logLevel: 'error' });
   const finder = new PositionFinder(doc, lines);
   const early = syntaxProblems(doc, lines) ?? emptyProblems(text, doc);
   if (early) throw manifestInvalid(shown, formatProblems(early, shown, finder));
 
-  const data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  const data = toPlainData(doc);
+  if (data === ALIAS_BOMB) throw manifestInvalid(shown, formatProblems([aliasBombProblem()], shown, finder));
   const parsed = manifestSchema.safeParse(data, { reportInput: true });
   const problems = [...(parsed.success ? [] : problemsFromIssues(parsed.error.issues)), ...crossCheck(data)];
   if (problems.length > 0 || !parsed.success) throw manifestInvalid(shown, formatProblems(problems, shown, finder));
 
   const serviceLines = parsed.data.services.map((_, i) => finder.of(['services', i]).line);
-  return resolveManifest(parsed.data, file, serviceLines);
+  const manifest = resolveManifest(parsed.data, file, serviceLines);
+  const tooLong = overlongDefaultNames(manifest);
+  if (tooLong.length > 0) throw manifestInvalid(shown, formatProblems(tooLong, shown, finder));
+  return manifest;
+}
+
+/**
+ * Default DNS names join name, namespace and clusterDomain, so each part can
+ * be valid while `name.namespace.svc.clusterDomain` passes the 253 characters
+ * a DNS name may hold.
+ */
+function overlongDefaultNames(manifest: Manifest): Problem[] {
+  return manifest.services.flatMap((service, i) => {
+    const long = service.dns.find((d) => d.length > 253);
+    if (long === undefined) return [];
+    return [{ path: ['services', i, 'name'], message: `the default DNS name ${long.slice(0, 40)}… is ${long.length} characters long (at most 253); shorten the name, the namespace or clusterDomain` }];
+  });
+}
+
+const ALIAS_BOMB = Symbol('alias bomb');
+/** How many alias expansions a manifest may use; a real one needs a handful. */
+const MAX_ALIASES = 1000;
+
+/** The document as plain data, or ALIAS_BOMB when aliases expand past the limit. */
+function toPlainData(doc: Document): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown;
+  } catch (error) {
+    // yaml throws a ReferenceError for "Excessive alias count" (a billion-laughs file).
+    if (error instanceof ReferenceError) return ALIAS_BOMB;
+    throw error;
+  }
+}
+
+function aliasBombProblem(): Problem {
+  return { path: [], line: 1, col: 1, field: 'YAML aliases', message: `the aliases (*name) expand more than ${MAX_ALIASES} times, which looks like a resource-exhaustion attack; write the values out` };
 }
 
 function syntaxProblems(doc: Document, lines: LineCounter): Problem[] | undefined {

@@ -127,11 +127,13 @@ export function bmpString(text: string): Buffer {
  * from 2050 on, always in seconds and Zulu.
  */
 export function time(date: Date): Buffer {
+  const year = date.getUTCFullYear();
+  // toISOString writes +010000-… past 9999, which no decoder accepts; callers validate first.
+  if (!(year >= 0 && year <= 9999)) throw new RangeError(`cannot encode the time ${String(date)}: the year must be 0 to 9999`);
   const iso = date.toISOString(); // 2026-12-03T16:40:32.420Z
   const digits =
     iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) +
     iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z';
-  const year = date.getUTCFullYear();
   if (year >= 1950 && year < 2050) {
     return tlv(0x17, Buffer.from(digits.slice(2), 'ascii'));
   }

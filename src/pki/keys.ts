@@ -7,6 +7,8 @@ import {
 } from 'node:crypto';
 import { promisify } from 'node:util';
 import { MtlsError, EXIT } from '../errors.js';
+import { decodeOid, readChildren, readElement } from './der-reader.js';
+import { parsePem } from './pem.js';
 import type { KeyType } from './key-types.js';
 
 const generate = promisify(generateKeyPair);
@@ -94,6 +96,7 @@ export function loadPrivateKey(pem: string, file: string, passphrase?: string): 
       hint: 'pass --passphrase-file FILE or set MTLSCTL_CA_PASSPHRASE',
     });
   }
+  if (encrypted) refuseCostlyKdf(pem, file);
   try {
     return createPrivateKey(encrypted ? { key: pem, passphrase } : { key: pem });
   } catch (cause) {
@@ -108,4 +111,36 @@ export function loadPrivateKey(pem: string, file: string, passphrase?: string): 
       cause,
     });
   }
+}
+
+/**
+ * PBKDF2 rounds an encrypted key may ask for. Node writes 2048; the
+ * derivation blocks the process, so a crafted 2,147,483,647 would hang
+ * mtlsctl for half an hour before "wrong passphrase".
+ */
+export const MAX_KDF_ITERATIONS = 10_000_000;
+
+const PBES2 = '1.2.840.113549.1.5.13';
+
+/** @throws MtlsError INPUT_TOO_LARGE when a PKCS#8 key's PBKDF2 asks for more than MAX_KDF_ITERATIONS rounds. */
+function refuseCostlyKdf(pem: string, file: string): void {
+  const block = parsePem(pem).find((b) => b.label === 'ENCRYPTED PRIVATE KEY');
+  if (!block) return;
+  let count: bigint;
+  try {
+    // EncryptedPrivateKeyInfo { AlgorithmIdentifier { pbes2, { keyDerivationFunc { pbkdf2, { salt, iterationCount, ...} }, ... } }, data }
+    const [algorithm] = readChildren(readElement(block.der));
+    const [oid, params] = readChildren(algorithm!);
+    if (decodeOid(oid!.content) !== PBES2) return;
+    const [kdf] = readChildren(params!);
+    const [, kdfParams] = readChildren(kdf!);
+    const [, iterations] = readChildren(kdfParams!);
+    count = BigInt('0x' + (iterations!.content.toString('hex') || '0'));
+  } catch {
+    return; // malformed: createPrivateKey says so
+  }
+  if (count <= BigInt(MAX_KDF_ITERATIONS)) return;
+  throw new MtlsError('INPUT_TOO_LARGE', EXIT.badInput, `${file} asks for ${count} PBKDF2 rounds to decrypt; mtlsctl stops at ${MAX_KDF_ITERATIONS}`, {
+    hint: 'encrypt the key again with a usual iteration count (openssl pkcs8 -topk8 uses 2048)',
+  });
 }

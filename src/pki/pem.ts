@@ -13,17 +13,40 @@ export function toPem(label: string, der: Buffer): string {
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
+const MARKER = /-----(BEGIN|END) ([A-Z0-9 ]+)-----/g;
 
-/** Finds every complete PEM block in a text, in order. */
+/**
+ * Finds every complete PEM block in a text, in order. One pass over the
+ * markers: a BEGIN that meets another BEGIN before its END is incomplete and
+ * dropped, so thousands of unclosed BEGIN lines cost linear time, not the
+ * quadratic rescans a lazy regex would make.
+ */
 export function parsePem(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
-  for (const match of text.matchAll(BLOCK)) {
-    const body = match[2]!.replace(/^[A-Za-z-]+:.*$/gm, '').replace(/\s+/g, '');
-    const line = text.slice(0, match.index).split('\n').length;
-    blocks.push({ label: match[1]!, der: Buffer.from(body, 'base64'), line });
+  let open: { label: string; bodyStart: number; line: number } | undefined;
+  let line = 1;
+  let counted = 0;
+  for (const match of text.matchAll(MARKER)) {
+    line += countNewlines(text, counted, match.index);
+    counted = match.index;
+    const [marker, kind, label] = match as unknown as [string, string, string];
+    if (kind === 'BEGIN') {
+      const after = match.index + marker.length;
+      const newline = text.startsWith('\r\n', after) ? 2 : text.startsWith('\n', after) ? 1 : 0;
+      open = newline > 0 ? { label, bodyStart: after + newline, line } : undefined;
+    } else if (open && open.label === label) {
+      const body = text.slice(open.bodyStart, match.index).replace(/^[A-Za-z-]+:.*$/gm, '').replace(/\s+/g, '');
+      blocks.push({ label, der: Buffer.from(body, 'base64'), line: open.line });
+      open = undefined;
+    }
   }
   return blocks;
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** True when the text holds a PEM header, complete or not. */

@@ -11,9 +11,12 @@ import { tempDir } from '../helpers/tmp.js';
 async function onTerminal(t: { after(fn: () => unknown): void }, cwd: string) {
   const session = `mtlsctl-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const command = `cd ${cwd} && NO_COLOR=1 ${process.execPath} ${BIN} init; echo EXIT=$?; sleep 60`;
-  await execa('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', command]);
-  t.after(() => execa('tmux', ['kill-session', '-t', session], { reject: false }));
-  const screen = async () => String((await execa('tmux', ['capture-pane', '-p', '-t', session])).stdout);
+  // A tmux server of its own per test: killing one test's last session stops
+  // its server, and a shared server could be stopping while the next test starts.
+  const tmux = (args: string[], options = {}) => execa('tmux', ['-L', session, ...args], options);
+  await tmux(['new-session', '-d', '-s', session, '-x', '120', '-y', '40', command]);
+  t.after(() => tmux(['kill-server'], { reject: false }));
+  const screen = async () => String((await tmux(['capture-pane', '-p', '-t', session])).stdout);
   const waitFor = async (pattern: RegExp) => {
     for (let i = 0; i < 200; i++) {
       const text = await screen();
@@ -22,7 +25,7 @@ async function onTerminal(t: { after(fn: () => unknown): void }, cwd: string) {
     }
     assert.fail(`the terminal never showed ${pattern}:\n${await screen()}`);
   };
-  const keys = (...k: string[]) => execa('tmux', ['send-keys', '-t', session, ...k]);
+  const keys = (...k: string[]) => tmux(['send-keys', '-t', session, ...k]);
   return { waitFor, keys };
 }
 
@@ -58,4 +61,19 @@ test('when the person presses Ctrl-C at a prompt then init exits 130 and writes 
   const final = await term.waitFor(/EXIT=\d+/);
   assert.match(final, /EXIT=130/);
   await assert.rejects(readFile(join(cwd, 'pki/ca.json')));
+});
+
+test('when a prompt answer is invalid then it is asked again at once, before the passphrase', async (t) => {
+  const cwd = await tempDir(t);
+  const term = await onTerminal(t, cwd);
+  await term.waitFor(/CA name \(root common name\)/);
+  await term.keys('x'.repeat(60), 'Enter');
+  await term.waitFor(/must be 1 to 51 characters \(got 60\)/);
+  await term.keys('C-u', 'Short Name', 'Enter');
+  await term.waitFor(/Trust domain \(SPIFFE\)/);
+  await term.keys('Bad Domain', 'Enter');
+  await term.waitFor(/use lowercase letters, digits, dots/);
+  await term.keys('C-c');
+  const final = await term.waitFor(/EXIT=\d+/);
+  assert.match(final, /EXIT=130/);
 });

@@ -24,7 +24,8 @@ export function registerInit(program: Command, action: ActionFactory): void {
     .addHelpText('after', examplesHelp([
       'mtlsctl init',
       'mtlsctl init --dir pki --name "Acme Root CA" --key-type ecdsa-p384',
-      'MTLSCTL_CA_PASSPHRASE=... mtlsctl init --permit-dns .svc.cluster.local --permit-uri spiffe://cluster.local',
+      'mtlsctl init --passphrase-file ca.pass --permit-dns .svc.cluster.local',
+      'mtlsctl init --permit-uri spiffe://cluster.local --force',
     ]) + EXIT_CODES_HELP)
     .action(action(async () => (await import('./init.js')).initCommand));
 }

@@ -1,5 +1,5 @@
 /** The questions `mtlsctl init` asks on a terminal when given no options. */
-import type { CreateCaOptions } from '../../ca/create-ca.js';
+import { caNameProblem, trustDomainProblem, type CreateCaOptions } from '../../ca/create-ca.js';
 import { KEY_TYPES, type KeyType } from '../../pki/key-types.js';
 import type { Io } from '../io.js';
 
@@ -7,8 +7,9 @@ import type { Io } from '../io.js';
 export async function askInitQuestions(current: CreateCaOptions, io: Io): Promise<Partial<CreateCaOptions>> {
   const { input, select, confirm, password } = await import('@inquirer/prompts');
   const context = { input: io.stdin, output: io.stderr as NodeJS.WritableStream };
-  const name = await input({ message: 'CA name (root common name)', default: current.name }, context);
-  const trustDomain = await input({ message: 'Trust domain (SPIFFE)', default: current.trustDomain }, context);
+  // Checked as typed, so a bad answer is asked again instead of failing after the passphrase.
+  const name = await input({ message: 'CA name (root common name)', default: current.name, validate: (v) => problemOrTrue(caNameProblem(v, current.intermediate)) }, context);
+  const trustDomain = await input({ message: 'Trust domain (SPIFFE)', default: current.trustDomain, validate: (v) => problemOrTrue(trustDomainProblem(v)) }, context);
   const keyType = await select<KeyType>(
     { message: 'Key type', default: current.keyType, choices: KEY_TYPES.map((value) => ({ value })) },
     context,
@@ -20,4 +21,8 @@ export async function askInitQuestions(current: CreateCaOptions, io: Io): Promis
     passphrase = first;
   }
   return { name, trustDomain, keyType, passphrase };
+}
+
+function problemOrTrue(problem: string | undefined): string | true {
+  return problem ?? true;
 }

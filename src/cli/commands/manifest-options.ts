@@ -45,8 +45,8 @@ export function registerManifest(program: Command, action: ActionFactory): void 
     .option('--cluster-domain <domain>', 'cluster DNS domain to write into the manifest', 'cluster.local')
     .addHelpText('after', examplesHelp([
       'mtlsctl manifest from-k8s k8s/*.yaml > mtls.yaml',
-      'kubectl get deploy,sts,ds,svc,sa -A -o yaml > cluster.yaml && mtlsctl manifest from-k8s cluster.yaml -o mtls.yaml',
-      'mtlsctl manifest from-k8s examples/online-boutique/kubernetes-manifests.yaml --json',
-    ]) + EXIT_CODES_HELP)
+      'mtlsctl manifest from-k8s cluster.yaml -o mtls.yaml',
+      'mtlsctl manifest from-k8s examples/online-boutique/*.yaml --json',
+    ]) + '  (cluster.yaml from: kubectl get deploy,sts,ds,svc,sa -A -o yaml)\n' + EXIT_CODES_HELP)
     .action(action(async () => (await import('./manifest.js')).manifestFromK8sCommand));
 }

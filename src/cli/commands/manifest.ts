@@ -1,5 +1,6 @@
 /** `mtlsctl manifest new|check|from-k8s`: thin wrappers over src/manifest/. */
 import { resolve } from 'node:path';
+import { MtlsError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { manifestFromK8s } from '../../manifest/from-k8s.js';
 import { DEFAULT_MANIFEST, displayPath, loadManifest } from '../../manifest/load.js';
@@ -48,8 +49,17 @@ export async function manifestFromK8sCommand(raw: Record<string, unknown>, inv: 
     clusterDomain: String(raw.clusterDomain),
     stdin: io.stdin,
   });
-  // The generated text must load like any manifest; a failure here is a bug.
-  parseManifest(result.text, target ?? resolve(io.cwd, 'mtls.yaml'), '<generated manifest>');
+  // The generated text must load like any manifest; what still fails is a
+  // combination no single input value shows (a long --cluster-domain).
+  try {
+    parseManifest(result.text, target ?? resolve(io.cwd, 'mtls.yaml'), '<generated manifest>');
+  } catch (error) {
+    if (!(error instanceof MtlsError)) throw error;
+    throw new MtlsError(error.code, error.exitCode, `the manifest derived from ${files.join(', ')} would not load`, {
+      details: error.details,
+      hint: 'shorten --cluster-domain, or rename the workloads or namespaces above',
+    });
+  }
 
   const { counts } = result;
   const found = [plural(counts.workloads, 'workload'), plural(counts.k8sServices, 'Service'), plural(counts.serviceAccounts, 'ServiceAccount')];
