@@ -8,21 +8,12 @@ import { parseDocument } from 'yaml';
 import { mtlsctl } from '../helpers/run-cli.js';
 import { openssl } from '../helpers/openssl.js';
 import { tempDir } from '../helpers/tmp.js';
+import { snapshot } from '../helpers/snapshot.js';
 import { makeTestCa, makeTestLeaf, writeLeafFiles } from '../helpers/mini-ca.js';
 import { curlStatus, startNginx } from './issue-peers.js';
 
 const BOUTIQUE = fileURLToPath(new URL('../../../examples/online-boutique/kubernetes-manifests.yaml', import.meta.url));
 
-/** Bytes and mtime of every file under dir, by path. */
-async function snapshot(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    out.set(path, `${(await stat(path)).mtimeMs} ${(await readFile(path)).toString('base64')}`);
-  }
-  return out;
-}
 
 /** Service name -> action, from a --json run. */
 function actions(stdout: string): Record<string, string> {

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { observeHandshake } from '../../src/probe/observe.js';
 import type { HandshakeObservation, ObserveOptions } from '../../src/probe/types.js';
 import {
   makeMtlsFixture,
+  observeAs,
   type ClientIdentity,
   type MtlsFixture,
 } from '../helpers/mtls-fixtures.js';
@@ -37,18 +37,7 @@ function observe(
   who?: ClientIdentity,
   extra: Partial<ObserveOptions> = {},
 ): Promise<HandshakeObservation> {
-  return observeHandshake({
-    host: '127.0.0.1',
-    port,
-    servername: 'localhost',
-    ca: fx.trustPem,
-    timeoutMs: 10_000,
-    minVersion: version,
-    maxVersion: version,
-    cert: who?.cert,
-    key: who?.key,
-    ...extra,
-  });
+  return observeAs(fx, port, version, who, extra);
 }
 
 describe('a Node.js TLS server with requestCert and rejectUnauthorized', () => {

@@ -4,10 +4,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { observeHandshake } from '../../src/probe/observe.js';
 import type { HandshakeObservation, ObserveOptions } from '../../src/probe/types.js';
 import {
   makeMtlsFixture,
+  observeAs,
   type ClientIdentity,
   type MtlsFixture,
 } from '../helpers/mtls-fixtures.js';
@@ -56,18 +56,7 @@ function observe(
   who?: ClientIdentity,
   extra: Partial<ObserveOptions> = {},
 ): Promise<HandshakeObservation> {
-  return observeHandshake({
-    host: '127.0.0.1',
-    port,
-    servername: 'localhost',
-    ca: fx.trustPem,
-    timeoutMs: 10_000,
-    minVersion: version,
-    maxVersion: version,
-    cert: who?.cert,
-    key: who?.key,
-    ...extra,
-  });
+  return observeAs(fx, port, version, who, extra);
 }
 
 function assertAlert(obs: HandshakeObservation, description: number, name: string): void {
