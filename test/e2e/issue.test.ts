@@ -10,7 +10,8 @@ import { openssl } from '../helpers/openssl.js';
 import { tempDir } from '../helpers/tmp.js';
 import { snapshot } from '../helpers/snapshot.js';
 import { makeTestCa, makeTestLeaf, writeLeafFiles } from '../helpers/mini-ca.js';
-import { curlStatus, startNginx } from './issue-peers.js';
+import { curlStatus } from '../helpers/curl.js';
+import { startNginx } from '../helpers/nginx.js';
 
 const BOUTIQUE = fileURLToPath(new URL('../../../examples/online-boutique/kubernetes-manifests.yaml', import.meta.url));
 
@@ -68,7 +69,8 @@ describe('mtlsctl issue on Online Boutique', () => {
     const files = (name: string) => ({ chain: join(dir, 'out', name, 'chain.pem'), key: join(dir, 'out', name, 'key.pem'), ca: join(dir, 'out', name, 'ca.pem') });
     const prefix = join(dir, 'nginx');
     await mkdir(prefix);
-    const nginx = await startNginx(prefix, files('checkoutservice'));
+    const served = files('checkoutservice');
+    const nginx = await startNginx(prefix, [{ chain: served.chain, key: served.key, clientCa: served.ca, verifyClient: 'on', extra: 'ssl_verify_depth 2;' }]);
     t.after(() => nginx.stop());
     assert.equal(await curlStatus('checkoutservice', nginx.port, files('frontend')), 200);
 

@@ -14,7 +14,10 @@ import {
   type ClientIdentity,
   type MtlsFixture,
 } from '../helpers/mtls-fixtures.js';
-import { freePort, startNginx, startTcpServer } from '../helpers/tls-peers.js';
+import { startNginx } from '../helpers/nginx.js';
+import { startTcpServer } from '../helpers/node-servers.js';
+import { stopAfter } from '../helpers/peer.js';
+import { freePort } from '../helpers/ports.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -107,11 +110,14 @@ describe('nginx with ssl_verify_client on, probed with an HTTP request', () => {
     const { writeFile } = await import('node:fs/promises');
     const chain = `${dir}/nginx-chain.pem`;
     await writeFile(chain, fx.server.chainPem);
-    port = await startNginx(suite, dir, {
-      certFile: chain,
-      keyFile: f.serverKey,
-      clientCaFile: f.clientCa,
-    });
+    port = await stopAfter(suite, startNginx(`${dir}/nginx`, [{
+      chain,
+      key: f.serverKey,
+      clientCa: f.clientCa,
+      verifyClient: 'on',
+      protocols: 'TLSv1.2 TLSv1.3',
+      extra: 'ssl_verify_depth 3;',
+    }]));
   });
   const http = { path: '/' };
 

@@ -11,7 +11,9 @@ import {
   type ClientIdentity,
   type MtlsFixture,
 } from '../helpers/mtls-fixtures.js';
-import { opensslNameLine, sClientView, startOpensslServer } from '../helpers/tls-peers.js';
+import { startOpensslServer } from '../helpers/openssl-server.js';
+import { stopAfter } from '../helpers/peer.js';
+import { opensslNameLine, sClientView } from '../helpers/s-client.js';
 import { tempDir } from '../helpers/tmp.js';
 import { makeTestCa } from '../helpers/mini-ca.js';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -70,10 +72,7 @@ for (const { version, flag } of VERSIONS) {
   describe(`s_server -Verify 1 -verify_return_error over ${version}`, () => {
     let port: number;
     before(async () => {
-      port = await startOpensslServer(
-        suite,
-        serverArgs('-CAfile', fx.files.clientCaWithPartner, '-verify_return_error', flag),
-      );
+      port = await stopAfter(suite, startOpensslServer(serverArgs('-CAfile', fx.files.clientCaWithPartner, '-verify_return_error', flag)));
     });
 
     test('when the client certificate is valid then the verdict is accepted and both chains are reported', async () => {
@@ -127,7 +126,7 @@ for (const { version, flag } of VERSIONS) {
 describe('s_server -Verify 1 without -verify_return_error', () => {
   for (const { version, flag } of VERSIONS) {
     test(`when a stranger's certificate is sent over ${version} then the server accepts it`, async (t) => {
-      const port = await startOpensslServer(t, serverArgs('-CAfile', fx.files.clientCa, flag));
+      const port = await stopAfter(t, startOpensslServer(serverArgs('-CAfile', fx.files.clientCa, flag)));
       const obs = await observe(port, version, fx.stranger);
       assert.equal(obs.verdict, 'accepted', JSON.stringify(obs.error));
       assert.equal(obs.alertReceived, undefined);
@@ -135,7 +134,7 @@ describe('s_server -Verify 1 without -verify_return_error', () => {
   }
 
   test('when no certificate is sent over TLSv1.3 then certificate_required still arrives', async (t) => {
-    const port = await startOpensslServer(t, serverArgs('-CAfile', fx.files.clientCa, '-tls1_3'));
+    const port = await stopAfter(t, startOpensslServer(serverArgs('-CAfile', fx.files.clientCa, '-tls1_3')));
     assertAlert(await observe(port, 'TLSv1.3'), 116, 'certificate_required');
   });
 });
@@ -147,17 +146,14 @@ describe('each TLS 1.3 cipher suite', () => {
     'TLS_CHACHA20_POLY1305_SHA256',
   ]) {
     test(`when ${name} is negotiated then handshake and later records are decrypted`, async (t) => {
-      const port = await startOpensslServer(
-        t,
-        serverArgs(
-          '-CAfile',
-          fx.files.clientCaWithPartner,
-          '-verify_return_error',
-          '-ciphersuites',
-          name,
-          '-tls1_3',
-        ),
-      );
+      const port = await stopAfter(t, startOpensslServer(serverArgs(
+        '-CAfile',
+        fx.files.clientCaWithPartner,
+        '-verify_return_error',
+        '-ciphersuites',
+        name,
+        '-tls1_3',
+      )));
       const obs = await observe(port, 'TLSv1.3', fx.stranger);
       assert.equal(obs.cipher, name);
       assert.equal(obs.acceptableCaNames.length, 3);
@@ -169,7 +165,7 @@ describe('each TLS 1.3 cipher suite', () => {
 
 describe('versions that do not overlap', () => {
   test("when the server only speaks TLSv1.3 and the client TLSv1.2 then the server's protocol_version alert is reported", async (t) => {
-    const port = await startOpensslServer(t, serverArgs('-CAfile', fx.files.clientCa, '-tls1_3'));
+    const port = await stopAfter(t, startOpensslServer(serverArgs('-CAfile', fx.files.clientCa, '-tls1_3')));
     const obs = await observe(port, 'TLSv1.2', fx.client);
     assertAlert(obs, 70, 'protocol_version');
     assert.equal(obs.protocol, undefined);
@@ -180,10 +176,7 @@ describe('versions that do not overlap', () => {
 describe('s_server options that change the CertificateRequest and the tickets', () => {
   for (const { version, flag } of VERSIONS) {
     test(`when the server sends no CA names over ${version} then the list is empty as s_client says`, async (t) => {
-      const port = await startOpensslServer(
-        t,
-        serverArgs('-CAfile', fx.files.clientCa, '-no_ca_names', flag),
-      );
+      const port = await stopAfter(t, startOpensslServer(serverArgs('-CAfile', fx.files.clientCa, '-no_ca_names', flag)));
       const [obs, view] = await Promise.all([
         observe(port, version, fx.client),
         sClientView(port, flag),
@@ -196,10 +189,7 @@ describe('s_server options that change the CertificateRequest and the tickets', 
   }
 
   test('when the server sends no session tickets then its close_notify still settles acceptance', async (t) => {
-    const port = await startOpensslServer(
-      t,
-      serverArgs('-CAfile', fx.files.clientCa, '-num_tickets', '0', '-tls1_3'),
-    );
+    const port = await stopAfter(t, startOpensslServer(serverArgs('-CAfile', fx.files.clientCa, '-num_tickets', '0', '-tls1_3')));
     const obs = await observe(port, 'TLSv1.3', fx.client);
     assert.equal(obs.verdict, 'accepted');
     assert.equal(obs.sessionTickets, 0);
@@ -208,13 +198,13 @@ describe('s_server options that change the CertificateRequest and the tickets', 
 
   test('when the server does not ask for a certificate then none is requested or sent', async (t) => {
     const f = fx.files;
-    const port = await startOpensslServer(t, [
+    const port = await stopAfter(t, startOpensslServer([
       '-cert',
       f.serverLeaf,
       '-key',
       f.serverKey,
       '-tls1_3',
-    ]);
+    ]));
     const obs = await observe(port, 'TLSv1.3', fx.client);
     assert.equal(obs.certificateRequested, false);
     assert.deepEqual(obs.clientChainSent, []);
@@ -234,10 +224,7 @@ describe('s_server options that change the CertificateRequest and the tickets', 
     }
     const many = join(dir, 'many-cas.pem');
     await writeFile(many, pem);
-    const port = await startOpensslServer(
-      t,
-      serverArgs('-CAfile', many, '-groups', 'secp384r1', '-verify_return_error', '-tls1_3'),
-    );
+    const port = await stopAfter(t, startOpensslServer(serverArgs('-CAfile', many, '-groups', 'secp384r1', '-verify_return_error', '-tls1_3')));
     const [obs, view] = await Promise.all([
       observe(port, 'TLSv1.3', fx.client),
       sClientView(port, '-tls1_3'),
