@@ -2,7 +2,7 @@
  * observeHandshake against a Node.js TLS server, nginx at the HTTP layer,
  * and peers that do not speak TLS at all.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
@@ -16,15 +16,12 @@ import {
 } from '../helpers/mtls-fixtures.js';
 import { startNginx } from '../helpers/nginx.js';
 import { startTcpServer } from '../helpers/node-servers.js';
-import { stopAfter } from '../helpers/peer.js';
+import { fileCleanup, stopAfter } from '../helpers/peer.js';
 import { freePort } from '../helpers/ports.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const cleanups: Array<() => unknown> = [];
-const suite = { after: (fn: () => unknown) => void cleanups.push(fn) };
-after(async () => {
-  for (const fn of cleanups.reverse()) await fn();
-});
+/** Cleanups of suite-wide servers and files, run once at the end of the file. */
+const suite = fileCleanup();
 
 const VERSIONS = ['TLSv1.3', 'TLSv1.2'] as const;
 let fx: MtlsFixture;

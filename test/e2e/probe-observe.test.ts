@@ -2,7 +2,7 @@
  * observeHandshake against openssl s_server: verdicts, chains, and the
  * CertificateRequest compared with what openssl s_client reports.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HandshakeObservation, ObserveOptions } from '../../src/probe/types.js';
 import {
@@ -12,7 +12,7 @@ import {
   type MtlsFixture,
 } from '../helpers/mtls-fixtures.js';
 import { startOpensslServer } from '../helpers/openssl-server.js';
-import { stopAfter } from '../helpers/peer.js';
+import { fileCleanup, stopAfter } from '../helpers/peer.js';
 import { opensslNameLine, sClientView } from '../helpers/s-client.js';
 import { tempDir } from '../helpers/tmp.js';
 import { makeTestCa } from '../helpers/mini-ca.js';
@@ -20,11 +20,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Cleanups of suite-wide servers and files, run once at the end of the file. */
-const cleanups: Array<() => unknown> = [];
-const suite = { after: (fn: () => unknown) => void cleanups.push(fn) };
-after(async () => {
-  for (const fn of cleanups.reverse()) await fn();
-});
+const suite = fileCleanup();
 const VERSIONS = [
   { version: 'TLSv1.3', flag: '-tls1_3' },
   { version: 'TLSv1.2', flag: '-tls1_2' },

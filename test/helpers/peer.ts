@@ -3,6 +3,7 @@
  * and a way to hand that stop to the test's own cleanup.
  */
 import type { ChildProcess } from 'node:child_process';
+import { after } from 'node:test';
 
 /** A server a test started, listening on 127.0.0.1. */
 export interface Peer {
@@ -35,4 +36,16 @@ export async function stopAfter(t: Cleanup, started: Promise<Peer>): Promise<num
   const peer = await started;
   t.after(() => peer.stop());
   return peer.port;
+}
+
+/**
+ * A Cleanup for servers and files shared by a whole test file: its callbacks
+ * run last-registered first when the file's tests are done. Call at top level.
+ */
+export function fileCleanup(): Cleanup {
+  const fns: Array<() => unknown> = [];
+  after(async () => {
+    for (const fn of fns.reverse()) await fn();
+  });
+  return { after: (fn) => void fns.push(fn) };
 }
