@@ -1,21 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mtlsctl } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { snapshot } from '../helpers/snapshot.js';
 import { makeTestCa, makeTestLeaf, writeLeafFiles } from '../helpers/mini-ca.js';
 
-/** Bytes and mtime of every file under dir, by path. */
-async function snapshot(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    out.set(path, `${(await stat(path)).mtimeMs} ${(await readFile(path)).toString('base64')}`);
-  }
-  return out;
-}
 
 test('when a service folder holds hand-made files from another CA then issue refuses (exit 4) and writes nothing for any service', async (t) => {
   const dir = await tempDir(t);

@@ -3,29 +3,9 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { execa } from 'execa';
-import { BIN, mtlsctl } from '../helpers/run-cli.js';
+import { mtlsctl } from '../helpers/run-cli.js';
+import { onTerminal } from '../helpers/terminal.js';
 import { tempDir } from '../helpers/tmp.js';
-
-/** Runs `mtlsctl <args>` on a real terminal (a tmux pane) with no passphrase in the environment. */
-async function onTerminal(t: { after(fn: () => unknown): void }, cwd: string, args: string) {
-  const session = `mtlsctl-issue-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const command = `cd ${cwd} && unset MTLSCTL_CA_PASSPHRASE && NO_COLOR=1 ${process.execPath} ${BIN} ${args}; echo EXIT=$?; sleep 60`;
-  await execa('tmux', ['new-session', '-d', '-s', session, '-x', '160', '-y', '40', command]);
-  t.after(() => execa('tmux', ['kill-session', '-t', session], { reject: false }));
-  const screen = async () => String((await execa('tmux', ['capture-pane', '-p', '-t', session])).stdout);
-  const waitFor = async (pattern: RegExp) => {
-    for (let i = 0; i < 200; i++) {
-      const text = await screen();
-      if (pattern.test(text)) return text;
-      await sleep(50);
-    }
-    assert.fail(`the terminal never showed ${pattern}:\n${await screen()}`);
-  };
-  const keys = (...k: string[]) => execa('tmux', ['send-keys', '-t', session, ...k]);
-  return { waitFor, keys };
-}
 
 async function encryptedCa(t: { after(fn: () => unknown): void }) {
   const cwd = await tempDir(t);

@@ -8,21 +8,13 @@ import { parseDocument } from 'yaml';
 import { mtlsctl } from '../helpers/run-cli.js';
 import { openssl } from '../helpers/openssl.js';
 import { tempDir } from '../helpers/tmp.js';
+import { snapshot } from '../helpers/snapshot.js';
 import { makeTestCa, makeTestLeaf, writeLeafFiles } from '../helpers/mini-ca.js';
-import { curlStatus, startNginx } from './issue-peers.js';
+import { curlStatus } from '../helpers/curl.js';
+import { startNginx } from '../helpers/nginx.js';
 
 const BOUTIQUE = fileURLToPath(new URL('../../../examples/online-boutique/kubernetes-manifests.yaml', import.meta.url));
 
-/** Bytes and mtime of every file under dir, by path. */
-async function snapshot(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    out.set(path, `${(await stat(path)).mtimeMs} ${(await readFile(path)).toString('base64')}`);
-  }
-  return out;
-}
 
 /** Service name -> action, from a --json run. */
 function actions(stdout: string): Record<string, string> {
@@ -77,7 +69,8 @@ describe('mtlsctl issue on Online Boutique', () => {
     const files = (name: string) => ({ chain: join(dir, 'out', name, 'chain.pem'), key: join(dir, 'out', name, 'key.pem'), ca: join(dir, 'out', name, 'ca.pem') });
     const prefix = join(dir, 'nginx');
     await mkdir(prefix);
-    const nginx = await startNginx(prefix, files('checkoutservice'));
+    const served = files('checkoutservice');
+    const nginx = await startNginx(prefix, [{ chain: served.chain, key: served.key, clientCa: served.ca, verifyClient: 'on', extra: 'ssl_verify_depth 2;' }]);
     t.after(() => nginx.stop());
     assert.equal(await curlStatus('checkoutservice', nginx.port, files('frontend')), 200);
 

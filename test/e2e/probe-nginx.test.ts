@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mtlsctl } from '../helpers/run-cli.js';
-import { startNginx, type NginxSite } from '../helpers/probe-servers.js';
+import { startNginx, type NginxSite } from '../helpers/nginx.js';
 import { makeProbeFixtures, type FixtureName, type LeafFiles } from './probe-fixtures.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

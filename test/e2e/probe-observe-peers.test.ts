@@ -2,26 +2,26 @@
  * observeHandshake against a Node.js TLS server, nginx at the HTTP layer,
  * and peers that do not speak TLS at all.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { observeHandshake } from '../../src/probe/observe.js';
 import type { HandshakeObservation, ObserveOptions } from '../../src/probe/types.js';
 import {
   makeMtlsFixture,
+  observeAs,
   type ClientIdentity,
   type MtlsFixture,
 } from '../helpers/mtls-fixtures.js';
-import { freePort, startNginx, startTcpServer } from '../helpers/tls-peers.js';
+import { startNginx } from '../helpers/nginx.js';
+import { startTcpServer } from '../helpers/node-servers.js';
+import { fileCleanup, stopAfter } from '../helpers/peer.js';
+import { freePort } from '../helpers/ports.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const cleanups: Array<() => unknown> = [];
-const suite = { after: (fn: () => unknown) => void cleanups.push(fn) };
-after(async () => {
-  for (const fn of cleanups.reverse()) await fn();
-});
+/** Cleanups of suite-wide servers and files, run once at the end of the file. */
+const suite = fileCleanup();
 
 const VERSIONS = ['TLSv1.3', 'TLSv1.2'] as const;
 let fx: MtlsFixture;
@@ -37,18 +37,7 @@ function observe(
   who?: ClientIdentity,
   extra: Partial<ObserveOptions> = {},
 ): Promise<HandshakeObservation> {
-  return observeHandshake({
-    host: '127.0.0.1',
-    port,
-    servername: 'localhost',
-    ca: fx.trustPem,
-    timeoutMs: 10_000,
-    minVersion: version,
-    maxVersion: version,
-    cert: who?.cert,
-    key: who?.key,
-    ...extra,
-  });
+  return observeAs(fx, port, version, who, extra);
 }
 
 describe('a Node.js TLS server with requestCert and rejectUnauthorized', () => {
@@ -118,11 +107,14 @@ describe('nginx with ssl_verify_client on, probed with an HTTP request', () => {
     const { writeFile } = await import('node:fs/promises');
     const chain = `${dir}/nginx-chain.pem`;
     await writeFile(chain, fx.server.chainPem);
-    port = await startNginx(suite, dir, {
-      certFile: chain,
-      keyFile: f.serverKey,
-      clientCaFile: f.clientCa,
-    });
+    port = await stopAfter(suite, startNginx(`${dir}/nginx`, [{
+      chain,
+      key: f.serverKey,
+      clientCa: f.clientCa,
+      verifyClient: 'on',
+      protocols: 'TLSv1.2 TLSv1.3',
+      extra: 'ssl_verify_depth 3;',
+    }]));
   });
   const http = { path: '/' };
 

@@ -2,27 +2,25 @@
  * observeHandshake against openssl s_server: verdicts, chains, and the
  * CertificateRequest compared with what openssl s_client reports.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { observeHandshake } from '../../src/probe/observe.js';
 import type { HandshakeObservation, ObserveOptions } from '../../src/probe/types.js';
 import {
   makeMtlsFixture,
+  observeAs,
   type ClientIdentity,
   type MtlsFixture,
 } from '../helpers/mtls-fixtures.js';
-import { opensslNameLine, sClientView, startOpensslServer } from '../helpers/tls-peers.js';
+import { startOpensslServer } from '../helpers/openssl-server.js';
+import { fileCleanup, stopAfter } from '../helpers/peer.js';
+import { opensslNameLine, sClientView } from '../helpers/s-client.js';
 import { tempDir } from '../helpers/tmp.js';
 import { makeTestCa } from '../helpers/mini-ca.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Cleanups of suite-wide servers and files, run once at the end of the file. */
-const cleanups: Array<() => unknown> = [];
-const suite = { after: (fn: () => unknown) => void cleanups.push(fn) };
-after(async () => {
-  for (const fn of cleanups.reverse()) await fn();
-});
+const suite = fileCleanup();
 const VERSIONS = [
   { version: 'TLSv1.3', flag: '-tls1_3' },
   { version: 'TLSv1.2', flag: '-tls1_2' },
@@ -56,18 +54,7 @@ function observe(
   who?: ClientIdentity,
   extra: Partial<ObserveOptions> = {},
 ): Promise<HandshakeObservation> {
-  return observeHandshake({
-    host: '127.0.0.1',
-    port,
-    servername: 'localhost',
-    ca: fx.trustPem,
-    timeoutMs: 10_000,
-    minVersion: version,
-    maxVersion: version,
-    cert: who?.cert,
-    key: who?.key,
-    ...extra,
-  });
+  return observeAs(fx, port, version, who, extra);
 }
 
 function assertAlert(obs: HandshakeObservation, description: number, name: string): void {
@@ -81,10 +68,7 @@ for (const { version, flag } of VERSIONS) {
   describe(`s_server -Verify 1 -verify_return_error over ${version}`, () => {
     let port: number;
     before(async () => {
-      port = await startOpensslServer(
-        suite,
-        serverArgs('-CAfile', fx.files.clientCaWithPartner, '-verify_return_error', flag),
-      );
+      port = await stopAfter(suite, startOpensslServer(serverArgs('-CAfile', fx.files.clientCaWithPartner, '-verify_return_error', flag)));
     });
 
     test('when the client certificate is valid then the verdict is accepted and both chains are reported', async () => {
@@ -138,7 +122,7 @@ for (const { version, flag } of VERSIONS) {
 describe('s_server -Verify 1 without -verify_return_error', () => {
   for (const { version, flag } of VERSIONS) {
     test(`when a stranger's certificate is sent over ${version} then the server accepts it`, async (t) => {
-      const port = await startOpensslServer(t, serverArgs('-CAfile', fx.files.clientCa, flag));
+      const port = await stopAfter(t, startOpensslServer(serverArgs('-CAfile', fx.files.clientCa, flag)));
       const obs = await observe(port, version, fx.stranger);
       assert.equal(obs.verdict, 'accepted', JSON.stringify(obs.error));
       assert.equal(obs.alertReceived, undefined);
@@ -146,7 +130,7 @@ describe('s_server -Verify 1 without -verify_return_error', () => {
   }
 
   test('when no certificate is sent over TLSv1.3 then certificate_required still arrives', async (t) => {
-    const port = await startOpensslServer(t, serverArgs('-CAfile', fx.files.clientCa, '-tls1_3'));
+    const port = await stopAfter(t, startOpensslServer(serverArgs('-CAfile', fx.files.clientCa, '-tls1_3')));
     assertAlert(await observe(port, 'TLSv1.3'), 116, 'certificate_required');
   });
 });
@@ -158,17 +142,14 @@ describe('each TLS 1.3 cipher suite', () => {
     'TLS_CHACHA20_POLY1305_SHA256',
   ]) {
     test(`when ${name} is negotiated then handshake and later records are decrypted`, async (t) => {
-      const port = await startOpensslServer(
-        t,
-        serverArgs(
-          '-CAfile',
-          fx.files.clientCaWithPartner,
-          '-verify_return_error',
-          '-ciphersuites',
-          name,
-          '-tls1_3',
-        ),
-      );
+      const port = await stopAfter(t, startOpensslServer(serverArgs(
+        '-CAfile',
+        fx.files.clientCaWithPartner,
+        '-verify_return_error',
+        '-ciphersuites',
+        name,
+        '-tls1_3',
+      )));
       const obs = await observe(port, 'TLSv1.3', fx.stranger);
       assert.equal(obs.cipher, name);
       assert.equal(obs.acceptableCaNames.length, 3);
@@ -180,7 +161,7 @@ describe('each TLS 1.3 cipher suite', () => {
 
 describe('versions that do not overlap', () => {
   test("when the server only speaks TLSv1.3 and the client TLSv1.2 then the server's protocol_version alert is reported", async (t) => {
-    const port = await startOpensslServer(t, serverArgs('-CAfile', fx.files.clientCa, '-tls1_3'));
+    const port = await stopAfter(t, startOpensslServer(serverArgs('-CAfile', fx.files.clientCa, '-tls1_3')));
     const obs = await observe(port, 'TLSv1.2', fx.client);
     assertAlert(obs, 70, 'protocol_version');
     assert.equal(obs.protocol, undefined);
@@ -191,10 +172,7 @@ describe('versions that do not overlap', () => {
 describe('s_server options that change the CertificateRequest and the tickets', () => {
   for (const { version, flag } of VERSIONS) {
     test(`when the server sends no CA names over ${version} then the list is empty as s_client says`, async (t) => {
-      const port = await startOpensslServer(
-        t,
-        serverArgs('-CAfile', fx.files.clientCa, '-no_ca_names', flag),
-      );
+      const port = await stopAfter(t, startOpensslServer(serverArgs('-CAfile', fx.files.clientCa, '-no_ca_names', flag)));
       const [obs, view] = await Promise.all([
         observe(port, version, fx.client),
         sClientView(port, flag),
@@ -207,10 +185,7 @@ describe('s_server options that change the CertificateRequest and the tickets', 
   }
 
   test('when the server sends no session tickets then its close_notify still settles acceptance', async (t) => {
-    const port = await startOpensslServer(
-      t,
-      serverArgs('-CAfile', fx.files.clientCa, '-num_tickets', '0', '-tls1_3'),
-    );
+    const port = await stopAfter(t, startOpensslServer(serverArgs('-CAfile', fx.files.clientCa, '-num_tickets', '0', '-tls1_3')));
     const obs = await observe(port, 'TLSv1.3', fx.client);
     assert.equal(obs.verdict, 'accepted');
     assert.equal(obs.sessionTickets, 0);
@@ -219,13 +194,13 @@ describe('s_server options that change the CertificateRequest and the tickets', 
 
   test('when the server does not ask for a certificate then none is requested or sent', async (t) => {
     const f = fx.files;
-    const port = await startOpensslServer(t, [
+    const port = await stopAfter(t, startOpensslServer([
       '-cert',
       f.serverLeaf,
       '-key',
       f.serverKey,
       '-tls1_3',
-    ]);
+    ]));
     const obs = await observe(port, 'TLSv1.3', fx.client);
     assert.equal(obs.certificateRequested, false);
     assert.deepEqual(obs.clientChainSent, []);
@@ -245,10 +220,7 @@ describe('s_server options that change the CertificateRequest and the tickets', 
     }
     const many = join(dir, 'many-cas.pem');
     await writeFile(many, pem);
-    const port = await startOpensslServer(
-      t,
-      serverArgs('-CAfile', many, '-groups', 'secp384r1', '-verify_return_error', '-tls1_3'),
-    );
+    const port = await stopAfter(t, startOpensslServer(serverArgs('-CAfile', many, '-groups', 'secp384r1', '-verify_return_error', '-tls1_3')));
     const [obs, view] = await Promise.all([
       observe(port, 'TLSv1.3', fx.client),
       sClientView(port, '-tls1_3'),

@@ -7,7 +7,10 @@ import { openssl } from '../helpers/openssl.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startNodeTls, startOpenssl, type Peer } from '../helpers/probe-servers.js';
+import { startNodeTls } from '../helpers/node-servers.js';
+import { startOpensslServer } from '../helpers/openssl-server.js';
+import type { Peer } from '../helpers/peer.js';
+import { freePort } from '../helpers/ports.js';
 import { makeProbeFixtures, type FixtureName, type LeafFiles } from './probe-fixtures.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -37,6 +40,9 @@ const as = (name: FixtureName) => ['--cert', f[name].chain, '--key', f[name].key
 const trust = () => ['--ca', f.server.ca, '--servername', 'localhost'];
 const pin = (v: string) => ['--tls-min', v, '--tls-max', v];
 const at = (p: Peer) => `127.0.0.1:${p.port}`;
+
+/** openssl s_server answering HTTP requests with a status page. */
+const startOpenssl = (args: string[]): Promise<Peer> => startOpensslServer(['-www', ...args]);
 
 /** openssl s_server serving a leaf with its intermediate; strict adds -Verify 1 -verify_return_error. */
 function serve(v: string, leaf: FixtureName, mode: 'strict' | 'lax', extra: string[] = []): Promise<Peer> {

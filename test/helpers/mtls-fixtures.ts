@@ -6,6 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTestCa, makeTestLeaf, type TestCa, type TestLeaf } from './mini-ca.js';
+import { observeHandshake } from '../../src/probe/observe.js';
+import type { HandshakeObservation, ObserveOptions } from '../../src/probe/types.js';
 
 const DAY = 86_400_000;
 
@@ -79,4 +81,29 @@ export async function makeMtlsFixture(dir: string): Promise<MtlsFixture> {
     expired: identity(expired),
     stranger: identity(strangerClient),
   };
+}
+
+/**
+ * One observed handshake with the fixture's trust bundle against
+ * 127.0.0.1:port, pinned to one TLS version, as `who` (or with no certificate).
+ */
+export function observeAs(
+  fx: MtlsFixture,
+  port: number,
+  version: 'TLSv1.2' | 'TLSv1.3',
+  who?: ClientIdentity,
+  extra: Partial<ObserveOptions> = {},
+): Promise<HandshakeObservation> {
+  return observeHandshake({
+    host: '127.0.0.1',
+    port,
+    servername: 'localhost',
+    ca: fx.trustPem,
+    timeoutMs: 10_000,
+    minVersion: version,
+    maxVersion: version,
+    cert: who?.cert,
+    key: who?.key,
+    ...extra,
+  });
 }

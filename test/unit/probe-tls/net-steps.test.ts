@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { boundResolver, connectFirst, resolveAll, timedStep } from '../../../src/probe/net-steps.js';
 import type { HandshakeObservation } from '../../../src/probe/types.js';
-import { startTcpServer } from '../../helpers/tls-peers.js';
+import { startTcpServer } from '../../helpers/node-servers.js';
 
 function blankObservation(): HandshakeObservation {
   return {
