@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { mtlsctl } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { freePort, waitForPort } from '../helpers/ports.js';
 import { makeTestCa, makeTestLeaf, writeLeafFiles } from '../helpers/mini-ca.js';
 
 type After = { after(fn: () => unknown): void };
@@ -33,13 +34,6 @@ async function tlsServer(t: After, options: TlsOptions, host = '127.0.0.1'): Pro
   return listen(t, server, host);
 }
 
-async function freePort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
 
 async function service(t: After) {
   const dir = await tempDir(t);
@@ -213,19 +207,3 @@ describe('mtlsctl inspect on live endpoints', () => {
   });
 });
 
-/** Waits until something accepts TCP connections on 127.0.0.1:port. */
-async function waitForPort(port: number): Promise<void> {
-  const { connect } = await import('node:net');
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listens on 127.0.0.1:${port}`);
-}
