@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { inputError } from '../errors.js';
+import { isEncryptedKeyPem } from '../pki/keys.js';
 import { pemCertificates } from './cert-facts.js';
 
 /** What the probe knows locally, next to what it observes on the wire. */
@@ -117,7 +118,7 @@ function rejectCaLeaf(der: Buffer, path: string): void {
 }
 
 function privateKeyOf(text: string, path: string): KeyObject {
-  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text)) {
+  if (isEncryptedKeyPem(text)) {
     throw inputError('PEM_UNPARSEABLE', `${path} is an encrypted private key; probe cannot ask for its passphrase`, `pass the unencrypted key.pem written by \`mtlsctl issue\`, or decrypt a copy: openssl pkey -in ${path} -out key.pem`);
   }
   try {

