@@ -1,6 +1,7 @@
 /** Reads, validates and resolves a manifest file in one step. */
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { displayPath } from '../fs/display-path.js';
 import { CA_FILES } from '../ca/ca-dir.js';
 import { inputError, type MtlsError } from '../errors.js';
 import { BoundedReadError, decodeUtf8Text, readBounded } from '../fs/read-bounded.js';
@@ -63,11 +64,7 @@ async function inheritTrustDomain(manifest: Manifest): Promise<Manifest> {
   return withCaTrustDomain(manifest, trustDomain);
 }
 
-/** How messages name a file: relative to cwd when inside it. */
-export function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
+export { displayPath };
 
 function unreadable(shown: string, cause: unknown): MtlsError {
   const why = cause instanceof BoundedReadError ? cause.why : String(cause);

@@ -2,6 +2,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { IssueRunResult } from '../issue/run.js';
 import type { Manifest } from '../manifest/types.js';
+import { displayPath } from '../fs/display-path.js';
 
 /** One row of the report, for a real run or a dry run. */
 interface Row {
@@ -70,7 +71,7 @@ export function issueTable(result: IssueRunResult, manifest: Manifest, cwd: stri
     lines.push(`${r.service.padEnd(width)}  ${colour(r.action)(r.action.padEnd(10))}  ${(r.notAfter.slice(0, 10) || '-').padEnd(10)}  ${r.reason}`);
   }
   const s = summaryOf(result);
-  const rel = (p: string) => (p.startsWith(cwd + '/') ? p.slice(cwd.length + 1) : p);
+  const rel = (p: string) => displayPath(p, cwd);
   if (lines.length > 0) lines.push('');
   if (result.dryRun) {
     lines.push(`dry run: ${s.issued} to issue, ${s.renewed} to renew, ${s.reissued} to reissue, ${s.unchanged} unchanged; nothing was written`);

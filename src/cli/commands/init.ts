@@ -6,6 +6,7 @@ import { durationOption } from '../../time/duration.js';
 import { canPrompt, type Io } from '../io.js';
 import type { Invocation } from '../program.js';
 import { Reporter } from '../../output/reporter.js';
+import { displayPath } from '../../fs/display-path.js';
 import type { KeyType } from '../../pki/key-types.js';
 
 interface InitOptions {
@@ -71,7 +72,7 @@ function jsonOf(ca: CreatedCa): object {
 }
 
 function humanOf(ca: CreatedCa, cwd: string, out: Reporter): string {
-  const rel = (p: string) => (p.startsWith(cwd + '/') ? p.slice(cwd.length + 1) : p);
+  const rel = (p: string) => displayPath(p, cwd);
   const c = out.out;
   const line = (label: string, value: string) => `  ${label.padEnd(16)} ${value}`;
   const lines = [
