@@ -20,9 +20,14 @@ export function diagnose(observation: HandshakeObservation, local: LocalMaterial
   if (early) return early;
   const server = diagnoseServerCert(observation, local, now);
   if (!server) return diagnoseClientVerdict(observation, local, now);
-  // Both sides can be wrong at once; without this line the second problem shows up only after the first fix.
-  const client = CLIENT_CERT_ALERTS.has(alertOf(observation)?.description ?? -1) ? diagnoseClientVerdict(observation, local, now) : undefined;
-  if (client && client.code !== 'ok') server.evidence.push(`also: ${client.code}: ${client.summary}`);
+  // Both sides can be wrong at once; without this line the second problem
+  // shows up only after the first fix. A server that takes clients without a
+  // certificate is always named: it is a security finding, not a detail.
+  const client = diagnoseClientVerdict(observation, local, now);
+  const rejectedClient = CLIENT_CERT_ALERTS.has(alertOf(observation)?.description ?? -1) && client.code !== 'ok';
+  if (rejectedClient || client.code === 'mtls-not-enforced') {
+    server.evidence.push(`also: ${client.code}: ${client.summary}`);
+  }
   return server;
 }
 

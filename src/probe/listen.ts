@@ -88,7 +88,8 @@ export async function listenAndJudge(req: ListenRequest, now: () => Date, events
   events.listening(address);
   const ended = await done;
   open = false;
-  const idle = [...connections].filter((c) => !secured.has(peerKey(c)));
+  // A rejected client's socket is already destroyed (and has lost its address): it was judged, not idle.
+  const idle = [...connections].filter((c) => !c.destroyed && !secured.has(peerKey(c)));
   await closeAll(server, idle);
   const unfinished = idle.length + portChecks;
   return { listen: address, clients, ended, ...(unfinished > 0 ? { unfinished } : {}) };

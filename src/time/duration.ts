@@ -1,7 +1,8 @@
-/** Durations such as `90d`, `8760h`, `1y`, `1h30m` (a year is 365 days). */
+/** Durations such as `90d`, `8760h`, `1y`, `1h30m`, `500ms` (a year is 365 days). */
 import { usageError } from '../errors.js';
 
 const UNIT_MS: Record<string, number> = {
+  ms: 1,
   s: 1000,
   m: 60_000,
   h: 3_600_000,
@@ -10,7 +11,7 @@ const UNIT_MS: Record<string, number> = {
   y: 365 * 86_400_000,
 };
 
-const PART = /(\d+)(y|w|d|h|m|s)/gy;
+const PART = /(\d+)(ms|y|w|d|h|m|s)/gy;
 
 /**
  * Parses a duration into milliseconds, or returns undefined when malformed.
@@ -39,7 +40,7 @@ export function durationOption(option: string, text: string): number {
     throw usageError(
       'USAGE_INVALID_VALUE',
       `${option} ${JSON.stringify(text)} is not a duration`,
-      'use a number and a unit, e.g. 90d, 8760h, 1y or 1h30m (units y w d h m s)',
+      'use a number and a unit, e.g. 90d, 8760h, 1y or 1h30m (units y w d h m s ms)',
     );
   }
   return ms;

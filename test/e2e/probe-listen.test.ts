@@ -57,6 +57,7 @@ describe('mtlsctl probe --listen', { concurrency: 2 }, () => {
     assert.equal(doc.clients[0].sni, 'probe.test');
     assert.equal(doc.clients[0].presented[0].subject, 'CN=frontend');
     assert.equal(doc.clients[3].sni, 'localhost');
+    assert.equal(doc.unfinished, undefined, 'judged clients are never counted as unfinished connections');
   });
 
   test('when curl presents a valid certificate then it gets a 200 and the human report says accepted, exit 0', async () => {
