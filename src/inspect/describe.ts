@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { inputError } from '../errors.js';
 import { readCertificate, type CertificateParts } from '../pki/der-reader.js';
-import { OID, SIGNATURE_ALGORITHM_NAMES } from '../pki/oids.js';
+import { OID, SIGNATURE_ALGORITHM_NAMES, EXT_KEY_USAGE_NAMES } from '../pki/oids.js';
 import {
   decodeAuthorityKeyId, decodeBasicConstraints, decodeExtKeyUsage, decodeKeyUsage,
   decodeNameConstraints, decodeSubjectAltNames, decodeSubjectKeyId,
@@ -51,16 +51,6 @@ export interface CertificateInfo {
   selfSigned: boolean;
 }
 
-const EKU_NAMES: Record<string, string> = {
-  [OID.serverAuth]: 'serverAuth',
-  [OID.clientAuth]: 'clientAuth',
-  '1.3.6.1.5.5.7.3.3': 'codeSigning',
-  '1.3.6.1.5.5.7.3.4': 'emailProtection',
-  '1.3.6.1.5.5.7.3.8': 'timeStamping',
-  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
-  '2.5.29.37.0': 'anyExtendedKeyUsage',
-};
-
 const CURVES: Record<string, [string, number]> = {
   prime256v1: ['P-256', 256], secp384r1: ['P-384', 384], secp521r1: ['P-521', 521],
   secp256k1: ['secp256k1', 256],
@@ -105,7 +95,7 @@ export function describeCertificate(der: Buffer, source: string): CertificateInf
     publicKey: publicKeyOf(x509),
     signatureAlgorithm: SIGNATURE_ALGORITHM_NAMES[parts.signatureAlgorithm] ?? parts.signatureAlgorithm,
     keyUsage: decode(OID.keyUsage, decodeKeyUsage),
-    extKeyUsage: decode(OID.extKeyUsage, (v) => decodeExtKeyUsage(v).map((o) => EKU_NAMES[o] ?? o)),
+    extKeyUsage: decode(OID.extKeyUsage, (v) => decodeExtKeyUsage(v).map((o) => EXT_KEY_USAGE_NAMES[o] ?? o)),
     basicConstraints: decode(OID.basicConstraints, decodeBasicConstraints),
     nameConstraints: decode(OID.nameConstraints, decodeNameConstraints),
     subjectKeyId: decode(OID.subjectKeyIdentifier, decodeSubjectKeyId),

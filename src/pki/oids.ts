@@ -37,3 +37,14 @@ export const SIGNATURE_ALGORITHM_NAMES: Record<string, string> = {
   '1.3.101.112': 'Ed25519',
   '1.3.101.113': 'Ed448',
 };
+
+/** Names of extended key usages mtlsctl may meet (RFC 5280 4.2.1.12). */
+export const EXT_KEY_USAGE_NAMES: Record<string, string> = {
+  [OID.serverAuth]: 'serverAuth',
+  [OID.clientAuth]: 'clientAuth',
+  '1.3.6.1.5.5.7.3.3': 'codeSigning',
+  '1.3.6.1.5.5.7.3.4': 'emailProtection',
+  '1.3.6.1.5.5.7.3.8': 'timeStamping',
+  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+  '2.5.29.37.0': 'anyExtendedKeyUsage',
+};

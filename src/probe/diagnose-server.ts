@@ -5,6 +5,7 @@ import type { LocalMaterial } from './local-material.js';
 import { allowsPurpose, certFacts, describeCert, isoTime, validityAt, type CertFacts } from './cert-facts.js';
 import { checkChain } from './chain-check.js';
 import { diagnosis, type Diagnosis } from './diagnosis-codes.js';
+import { EXT_KEY_USAGE_NAMES } from '../pki/oids.js';
 import { relativeTime } from '../time/duration.js';
 
 const EXPIRED = new Set(['CERT_HAS_EXPIRED']);
@@ -31,7 +32,7 @@ export function diagnoseServerCert(obs: HandshakeObservation, local: LocalMateri
   }
   if (NAME.has(reason)) return nameProblem(obs, local, evidence);
   if (PURPOSE.has(reason) || !allowsPurpose(leaf, 'serverAuth')) {
-    return diagnosis('server-cert-wrong-purpose', 'the server certificate is not allowed for TLS servers (no extendedKeyUsage serverAuth)', [...evidence, `extendedKeyUsage: ${leaf.extKeyUsage?.join(', ') ?? 'absent'}`], 'reissue the server certificate with usage server or both');
+    return diagnosis('server-cert-wrong-purpose', 'the server certificate is not allowed for TLS servers (no extendedKeyUsage serverAuth)', [...evidence, `extendedKeyUsage: ${leaf.extKeyUsage?.map((o) => EXT_KEY_USAGE_NAMES[o] ?? o).join(', ') ?? 'absent'}`], 'reissue the server certificate with usage server or both');
   }
   return trustProblem(obs, local, chain, evidence, now);
 }
