@@ -18,6 +18,19 @@ export type { Diagnosis, DiagnosisCode } from './diagnosis-codes.js';
 export function diagnose(observation: HandshakeObservation, local: LocalMaterial, now: Date): Diagnosis {
   const early = diagnoseLocal(local) ?? diagnoseUnreachable(observation) ?? diagnoseNegotiation(observation);
   if (early) return early;
+  const result = diagnoseHandshake(observation, local, now);
+  result.evidence.push(...repeatedInChain(observation.serverChain));
+  return result;
+}
+
+/** A server chain that repeats a certificate works, but says its chain file was assembled wrongly. */
+function repeatedInChain(chain: Buffer[]): string[] {
+  const repeated = chain.filter((der, i) => chain.findIndex((other) => other.equals(der)) !== i);
+  if (repeated.length === 0) return [];
+  return [`warning: the server sends ${repeated.length} certificate(s) more than once (positions ${chain.map((d, i) => (repeated.some((r) => r.equals(d)) ? i : -1)).filter((i) => i >= 0).join(', ')}); fix the server's chain file: its own certificate once, then the intermediates`];
+}
+
+function diagnoseHandshake(observation: HandshakeObservation, local: LocalMaterial, now: Date): Diagnosis {
   const server = diagnoseServerCert(observation, local, now);
   if (!server) return diagnoseClientVerdict(observation, local, now);
   // Both sides can be wrong at once; without this line the second problem

@@ -95,6 +95,7 @@ const cases: Case[] = [
   { title: 'nginx answers 400 "No required SSL certificate was sent"', code: 'client-cert-required', exit: 1, obs: () => ({ clientChainSent: [], http: { status: 400, statusText: 'Bad Request', bodyHead: '<html><head><title>400 No required SSL certificate was sent</title></head>' } }) },
   { title: 'nginx answers 400 "The SSL certificate error" to an expired client', code: 'client-cert-expired', exit: 1, obs: () => ({ clientChainSent: chainOf(f.expired, f.ca), http: { status: 400, statusText: 'Bad Request', bodyHead: '<html><head><title>400 The SSL certificate error</title></head>' } }), evidence: /HTTP 400/ },
   { title: 'nginx answers 200 to a client with a certificate', code: 'ok', exit: 0, obs: () => ({ http: { status: 200, statusText: 'OK', bodyHead: 'hello' } }) },
+  { title: 'the server sends its leaf twice but accepts the client', code: 'ok', exit: 0, obs: () => ({ serverChain: [chainOf(f.good, f.ca)[0]!, ...chainOf(f.good, f.ca)] }), evidence: /warning: the server sends 1 certificate\(s\) more than once \(positions 0, 1\)/ },
   { title: 'a lax server accepts an expired client from another CA', code: 'ok', exit: 0, obs: () => ({ clientChainSent: [f.expired.der] , acceptableCaNames: [readCertificate(f.other.root.der).subject] }), evidence: /warning: .* outside its validity[\s\S]*may accept any certificate/ },
 ];
 
