@@ -37,7 +37,3 @@ export function servicePaths(outDir: string, name: string, p12: boolean): Servic
   };
 }
 
-/** Every path of a service, in the order they are written. */
-export function allPaths(paths: ServicePaths): string[] {
-  return [paths.key, paths.cert, paths.chain, paths.ca, ...(paths.p12 ? [paths.p12] : [])];
-}

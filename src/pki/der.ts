@@ -111,11 +111,6 @@ export function printableString(text: string): Buffer {
   return tlv(0x13, Buffer.from(text, 'ascii'));
 }
 
-/** IA5String. */
-export function ia5String(text: string): Buffer {
-  return tlv(0x16, Buffer.from(text, 'ascii'));
-}
-
 /** BMPString (UTF-16BE), used by PKCS#12 friendly names. */
 export function bmpString(text: string): Buffer {
   const le = Buffer.from(text, 'utf16le');

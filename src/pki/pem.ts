@@ -49,7 +49,3 @@ function countNewlines(text: string, from: number, to: number): number {
   return n;
 }
 
-/** True when the text holds a PEM header, complete or not. */
-export function looksLikePem(text: string): boolean {
-  return text.includes('-----BEGIN ');
-}

@@ -52,9 +52,9 @@ export interface TapListener {
   serverApplicationData(): void;
 }
 
-/** Observes one TLS client connection from its bytes and its keylog. */
-export class HandshakeTap {
-  readonly facts: TapFacts = {
+/** The facts of a connection before any byte was seen. */
+export function blankTapFacts(): TapFacts {
+  return {
     firstServerBytes: Buffer.alloc(0),
     helloRetryRequest: false,
     serverChain: [],
@@ -64,6 +64,11 @@ export class HandshakeTap {
     opaqueServerRecords: 0,
     problems: [],
   };
+}
+
+/** Observes one TLS client connection from its bytes and its keylog. */
+export class HandshakeTap {
+  readonly facts: TapFacts = blankTapFacts();
   private readonly secrets = new Map<string, Buffer>();
   private readonly server: RecordStream;
   private readonly client: RecordStream;

@@ -70,7 +70,8 @@ export async function observeHandshake(options: ObserveOptions): Promise<Handsha
   return obs;
 }
 
-function emptyObservation(
+/** An observation of an attempt that has not started yet. */
+export function emptyObservation(
   options: ObserveOptions,
   servername: string | undefined,
 ): HandshakeObservation {

@@ -4,20 +4,11 @@ import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { boundResolver, connectFirst, resolveAll, timedStep } from '../../../src/probe/net-steps.js';
 import type { HandshakeObservation } from '../../../src/probe/types.js';
+import { emptyObservation } from '../../../src/probe/observe.js';
 import { startTcpServer } from '../../helpers/node-servers.js';
 
 function blankObservation(): HandshakeObservation {
-  return {
-    host: 'x',
-    port: 0,
-    timings: [],
-    serverChain: [],
-    certificateRequested: false,
-    acceptableCaNames: [],
-    signatureAlgorithms: [],
-    clientChainSent: [],
-    verdict: 'unknown',
-  };
+  return emptyObservation({ host: 'x', port: 0, timeoutMs: 0 }, undefined);
 }
 
 test('when the first address refuses then the next one is tried and recorded', async (t) => {

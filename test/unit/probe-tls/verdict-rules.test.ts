@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toAlert } from '../../../src/probe/alerts.js';
-import type { TapFacts } from '../../../src/probe/handshake-tap.js';
+import { blankTapFacts, type TapFacts } from '../../../src/probe/handshake-tap.js';
 import {
   settleHandshakeError,
   settleHttpEnd,
@@ -12,15 +12,9 @@ import {
 
 function facts(change: Partial<TapFacts> = {}): TapFacts {
   return {
+    ...blankTapFacts(),
     firstServerBytes: Buffer.from('160303', 'hex'),
     serverHello: { version: 0x0304, cipherSuite: 0x1302, helloRetryRequest: false },
-    helloRetryRequest: false,
-    serverChain: [],
-    serverAlerts: [],
-    sessionTickets: 0,
-    serverApplicationRecords: 0,
-    opaqueServerRecords: 0,
-    problems: [],
     ...change,
   };
 }
