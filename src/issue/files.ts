@@ -36,4 +36,3 @@ export function servicePaths(outDir: string, name: string, p12: boolean): Servic
     ...(p12 ? { p12: join(dir, `${name}.p12`) } : {}),
   };
 }
-

@@ -48,4 +48,3 @@ function countNewlines(text: string, from: number, to: number): number {
   for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
   return n;
 }
-
